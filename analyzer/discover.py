@@ -1,0 +1,110 @@
+"""Find the files of a plugin: walk the tree, honour .gitignore and the excludes, keep what we parse."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from analyzer import languages
+
+# Third-party code, VCS data and minified bundles are not the plugin's own source.
+DEFAULT_EXCLUDES = ("vendor/", "node_modules/", ".git/", "*.min.js")
+
+
+@dataclass
+class Discovery:
+    root: Path  # the scan root: paths are reported relative to it
+    files: list[str] = field(default_factory=list)  # POSIX paths relative to root, sorted
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (path, what went wrong)
+
+
+def _spec(patterns: list[str]) -> pathspec.PathSpec:
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
+def scan_root(paths: list[Path]) -> Path:
+    """The directory findings are reported relative to: the PATH itself, or the common parent."""
+    resolved = [p.resolve() for p in paths]
+    dirs = [p if p.is_dir() else p.parent for p in resolved]
+    if len(dirs) == 1:
+        return dirs[0]
+    return Path(os.path.commonpath([str(d) for d in dirs]))
+
+
+def discover(paths: list[Path], excludes: list[str] | None = None) -> Discovery:
+    """Files under ``paths`` that the analyzer parses, minus default excludes, .gitignore and ``excludes``."""
+    root = scan_root(paths)
+    found = Discovery(root)
+    exclude_spec = _spec([*DEFAULT_EXCLUDES, *(excludes or [])])
+    seen: set[str] = set()
+    for path in paths:
+        resolved = path.resolve()
+        if resolved.is_file():
+            rel = resolved.relative_to(root).as_posix()
+            if languages.language_of(rel) and rel not in seen:
+                seen.add(rel)
+                found.files.append(rel)
+            continue
+        for rel in _walk(root, resolved, exclude_spec, found):
+            if rel not in seen:
+                seen.add(rel)
+                found.files.append(rel)
+    found.files.sort()
+    return found
+
+
+def _walk(root: Path, top: Path, exclude_spec: pathspec.PathSpec, found: Discovery):
+    """Iterative walk; directory symlinks are not followed, file symlinks only when they stay in root."""
+    stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec]]]] = [(top, [])]
+    while stack:
+        directory, ignores = stack.pop()
+        ignores = list(ignores)
+        gitignore = directory / ".gitignore"
+        try:
+            if gitignore.is_file():
+                ignores.append((directory, _spec(gitignore.read_text(encoding="utf-8", errors="replace").splitlines())))
+        except OSError as error:
+            found.problems.append((gitignore.relative_to(root).as_posix(), f"cannot read .gitignore: {error.strerror}"))
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as error:
+            found.problems.append((directory.relative_to(root).as_posix() or ".", f"cannot list directory: {error.strerror}"))
+            continue
+        subdirs = []
+        for entry in entries:
+            path = Path(entry.path)
+            rel = path.relative_to(root).as_posix()
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_link = entry.is_symlink()
+            except OSError:
+                continue
+            check = rel + "/" if is_dir else rel
+            if exclude_spec.match_file(check) or _ignored(path, is_dir, ignores):
+                continue
+            if is_dir:
+                subdirs.append(path)
+                continue
+            if languages.language_of(entry.name) is None:
+                continue
+            if is_link:
+                try:
+                    target = path.resolve(strict=True)
+                    target.relative_to(root)
+                except (OSError, ValueError, RuntimeError):
+                    found.problems.append((rel, "symbolic link to outside the scan root (or broken): not followed"))
+                    continue
+            yield rel
+        for sub in reversed(subdirs):
+            stack.append((sub, ignores))
+
+
+def _ignored(path: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+    for base, spec in ignores:
+        rel = path.relative_to(base).as_posix() + ("/" if is_dir else "")
+        if spec.match_file(rel):
+            return True
+    return False

@@ -1,0 +1,50 @@
+"""Findings: what a rule reports, where, and with which evidence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analyzer.source import Span
+
+LEVELS = ("note", "warning", "error")
+LEVEL_RANK = {"note": 0, "warning": 1, "error": 2}
+
+# A reference to related location N inside a message, in SARIF's own syntax (§3.11.6): [label](N).
+_REFERENCE = re.compile(r"\[([^\]]+)\]\((\d+)\)")
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Evidence elsewhere (often in another file): a callback's definition, the route it belongs to."""
+
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One reported problem. ``message`` may reference ``related[i]`` as ``[label](i+1)``."""
+
+    code: str
+    level: str
+    message: str
+    span: Span
+    related: tuple[Related, ...] = ()
+
+    @property
+    def sort_key(self) -> tuple:
+        s = self.span
+        return (s.path, s.line, s.column, self.code, s.end_line, s.end_column, self.message)
+
+    def plain_message(self) -> str:
+        """The message with each ``[label](N)`` written as ``label (path:line)``, for people."""
+
+        def replace(match: re.Match) -> str:
+            index = int(match.group(2)) - 1
+            if 0 <= index < len(self.related):
+                where = self.related[index].span
+                return f"{match.group(1)} ({where.path}:{where.line})"
+            return match.group(1)
+
+        return _REFERENCE.sub(replace, self.message)

@@ -1,0 +1,436 @@
+"""The plugin model: facts from every file, joined once, for rules to read.
+
+Routes are resolved here — namespace, route, endpoints, methods and permission callbacks — with the
+symbol table and the evaluator, so that every rule sees the same answer. Where resolution gives up the
+model says so (``None`` methods, ``unknown`` permission status) and rules stay silent.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from analyzer import wordpress
+from analyzer.php import behaviour, ir
+from analyzer.php.evaluate import ArrayV, ClosureV, Env, Evaluator, Known, ObjectV, Unknown, Value, php_string
+from analyzer.php.symbols import SymbolIndex
+from analyzer.source import Span
+
+MAX_INSTANCES = 256  # route instances per register_rest_route call (call sites × loop iterations)
+
+
+@dataclass(frozen=True, slots=True)
+class Callback:
+    """A callable as the plugin passed it, resolved where possible.
+
+    kind: ``plugin`` (body known: ``function``), ``core`` (a WordPress function such as ``__return_true``),
+    or ``unknown`` (defined elsewhere, or not resolvable).
+    """
+
+    kind: str
+    name: str
+    span: Span | None
+    function: ir.FunctionFact | None = None
+    class_name: str | None = None
+
+    @property
+    def definition(self) -> Span | None:
+        return self.function.span if self.function is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Permission:
+    """The ``permission_callback`` of an endpoint.
+
+    status: ``callable`` (see ``callback``), ``missing``, ``misspelt`` (``key`` holds the spelling),
+    ``non_callable`` (``literal`` holds the PHP literal) or ``unknown``.
+    """
+
+    status: str
+    span: Span | None
+    callback: Callback | None = None
+    key: str | None = None
+    literal: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RestEndpoint:
+    """One endpoint (methods + callbacks) of a route registered with ``register_rest_route``."""
+
+    namespace: str | None
+    route: str | None
+    methods: frozenset[str] | None  # None: not known
+    permission: Permission
+    callback: Callback | None
+    span: Span  # the endpoint array
+    registration: Span  # the register_rest_route call
+
+    @property
+    def path(self) -> str | None:
+        if self.namespace is None or self.route is None:
+            return None
+        return "/" + self.namespace.strip("/") + "/" + self.route.strip("/")
+
+    @property
+    def display_path(self) -> str:
+        ns = self.namespace.strip("/") if self.namespace is not None else "…"
+        route = self.route.strip("/") if self.route is not None else "…"
+        return f"/{ns}/{route}"
+
+    @property
+    def write_methods(self) -> frozenset[str]:
+        return (self.methods or frozenset()) & wordpress.WRITE_METHODS
+
+
+@dataclass(frozen=True, slots=True)
+class AuthFilter:
+    """``add_filter`` / ``remove_filter`` / ``remove_all_filters`` on ``rest_authentication_errors``."""
+
+    function: str
+    callback: Callback | None
+    priority: int | None  # None: not known
+    priority_given: bool
+    span: Span
+
+
+def _php_literal(value: Known) -> str:
+    v = value.value
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return repr(v)
+    return str(v)
+
+
+def _levenshtein(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+_PERMISSION_LIKE = re.compile(r"^perm(ission)?s?_?(call_?backs?|cbs?|checks?|callables?)$")
+
+
+def looks_like_permission_key(key: str) -> bool:
+    """A key that was meant to be ``permission_callback`` (core ignores it)."""
+    norm = key.strip().lower().replace("-", "_").replace(" ", "_")
+    if key == wordpress.PERMISSION_CALLBACK_KEY:
+        return False
+    return norm == wordpress.PERMISSION_CALLBACK_KEY or _levenshtein(norm, wordpress.PERMISSION_CALLBACK_KEY) <= 3 or bool(_PERMISSION_LIKE.match(norm))
+
+
+def _var_names(expr: ir.Expr | None) -> Iterator[str]:
+    """Variable names an expression mentions (iteratively; closures are not entered)."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        if isinstance(node, ir.Var):
+            yield node.name
+            continue
+        for name in getattr(node, "__slots__", ()):
+            child = getattr(node, name, None)
+            if isinstance(child, ir.Expr) and not isinstance(child, ir.Closure):
+                stack.append(child)
+            elif isinstance(child, tuple):
+                for item in child:
+                    if isinstance(item, ir.Expr):
+                        stack.append(item)
+                    elif isinstance(item, (ir.ArrItem, ir.Arg)):
+                        stack.extend([getattr(item, "key", None), item.value])
+
+
+class PluginModel:
+    """All facts of one plugin, joined."""
+
+    def __init__(self, php_files: Iterable[ir.PhpFacts]) -> None:
+        self.php_files = tuple(sorted(php_files, key=lambda f: f.path))
+        self.index = SymbolIndex(self.php_files)
+        self.evaluator = Evaluator(self.index)
+        self.rest_endpoints: tuple[RestEndpoint, ...] = tuple(self._resolve_routes())
+        self.auth_filters: tuple[AuthFilter, ...] = tuple(self._resolve_auth_filters())
+
+    # --- behaviour of callbacks (used by rules) -----------------------------------------------------
+
+    def user_check(self, fn: ir.FunctionFact) -> behaviour.Evidence | None:
+        return behaviour.user_check(fn, self.index)
+
+    def credential_check(self, fn: ir.FunctionFact) -> behaviour.Evidence | None:
+        return behaviour.credential_check(fn, self.index)
+
+    def unchecked_true_returns(self, fn: ir.FunctionFact):
+        return behaviour.unchecked_true_returns(fn, self.index)
+
+    # --- callables ----------------------------------------------------------------------------------
+
+    def resolve_callable(self, value: Value, env: Env) -> Callback:
+        span = value.span
+        if isinstance(value, ClosureV):
+            kind = "arrow function" if value.function.kind == "arrow" else "closure"
+            return Callback("plugin", kind, span, value.function, value.class_name)
+        if isinstance(value, Known) and isinstance(value.value, str):
+            text = value.value.lstrip("\\")
+            if "::" in text:
+                cls, _, method = text.partition("::")
+                fn = self.index.method(cls, method)
+                return Callback("plugin" if fn else "unknown", f"'{value.value}'", span, fn, cls)
+            low = text.lower()
+            if low in wordpress.CORE_ALWAYS_TRUE | wordpress.CORE_DENY | wordpress.CORE_USER_CHECKS or low in wordpress.CORE_NON_BOOLEAN_GRANT:
+                return Callback("core", low, span)
+            fn = self.index.function(text)
+            return Callback("plugin" if fn else "unknown", f"'{value.value}'", span, fn)
+        if isinstance(value, ArrayV) and len(value.items) == 2:
+            (k0, target), (k1, method) = value.items
+            if k0 == 0 and k1 == 1 and isinstance(method, Known) and isinstance(method.value, str):
+                cls = None
+                label = "?"
+                if isinstance(target, ObjectV):
+                    cls = target.cls
+                    label = "$this"
+                elif isinstance(target, Known) and isinstance(target.value, str):
+                    cls = target.value
+                    label = f"'{target.value}'"
+                method_name = method.value.rsplit("::", 1)[-1]
+                fn = self.index.method(cls, method_name) if cls else None
+                return Callback("plugin" if fn else "unknown", f"[ {label}, '{method.value}' ]", span, fn, cls)
+        return Callback("unknown", "a callable the analyzer cannot resolve", span)
+
+    # --- routes -------------------------------------------------------------------------------------
+
+    def _environments(self, call: ir.RouteCall) -> Iterator[Env]:
+        scope = call.scope
+        used = set()
+        for expr in (call.namespace, call.route, call.args):
+            used.update(_var_names(expr))
+        param_names = {p.name for p in scope.params}
+        base_bindings: list[dict[str, Value]] = [{}]
+        if scope.kind in ("function", "method") and used & param_names:
+            # A wrapper such as my_register( $route, $args ): evaluate once per call site.
+            sites = self.index.sites_calling(scope)
+            if sites:
+                base_bindings = []
+                for caller, site in sites[:MAX_INSTANCES]:
+                    caller_env = Env(caller, caller.class_name, site.offset)
+                    self.evaluator.evaluate(None, caller_env)  # reset the budget
+                    base_bindings.append(self.evaluator.bind(scope, site.call.args, caller_env))
+        produced = 0
+        for bindings in base_bindings:
+            for loop_bindings in self._loop_bindings(call, bindings):
+                produced += 1
+                if produced > MAX_INSTANCES:
+                    return
+                yield Env(scope, scope.class_name, call.offset, loop_bindings)
+
+    def _loop_bindings(self, call: ir.RouteCall, bindings: dict[str, Value]) -> Iterator[dict[str, Value]]:
+        levels: list[list[dict[str, Value]]] = []
+        for loop in call.foreach:
+            env = Env(call.scope, call.scope.class_name, call.offset, bindings)
+            source = self.evaluator.evaluate(loop.source, env)
+            if not isinstance(source, ArrayV) or not source.items:
+                levels.append([{}])  # unknown collection: its variables stay unknown
+                continue
+            iterations = []
+            for key, value in source.items:
+                binding: dict[str, Value] = {}
+                if loop.key:
+                    binding[loop.key] = Known(source.key_span(key) or loop.span, key)
+                if loop.value:
+                    binding[loop.value] = value
+                iterations.append(binding)
+            levels.append(iterations)
+        for combination in itertools.islice(itertools.product(*levels), MAX_INSTANCES):
+            merged = dict(bindings)
+            for binding in combination:
+                merged.update(binding)
+            yield merged
+
+    def _resolve_routes(self) -> Iterator[RestEndpoint]:
+        seen: set[tuple] = set()
+        for facts in self.php_files:
+            for call in facts.routes:
+                for env in self._environments(call):
+                    for endpoint in self._route_endpoints(call, env):
+                        identity = (endpoint.span, endpoint.permission.span, endpoint.namespace, endpoint.route, endpoint.methods)
+                        if identity not in seen:
+                            seen.add(identity)
+                            yield endpoint
+
+    def _route_endpoints(self, call: ir.RouteCall, env: Env) -> Iterator[RestEndpoint]:
+        ev = self.evaluator
+        namespace = php_string(ev.evaluate(call.namespace, env))
+        route = php_string(ev.evaluate(call.route, env))
+        if call.args is None:
+            return
+        args = ev.evaluate(call.args, env)
+        for endpoint in self._endpoint_values(args):
+            yield self._endpoint(namespace, route, endpoint, call, env)
+
+    @staticmethod
+    def _endpoint_values(args: Value) -> list[Value]:
+        """register_rest_route's own reading of $args (§4.1): one endpoint, or a list of them."""
+        if not isinstance(args, ArrayV):
+            return [args]
+        if args.get("callback") is not None:
+            return [args]
+        endpoints = [v for k, v in args.items if isinstance(k, int)]
+        if not endpoints and not args.complete:
+            return [Unknown(args.span, "endpoints not known")]
+        return endpoints
+
+    def _endpoint(self, namespace: str | None, route: str | None, value: Value, call: ir.RouteCall, env: Env) -> RestEndpoint:
+        span = value.span or call.span
+        if not isinstance(value, ArrayV):
+            return RestEndpoint(namespace, route, None, Permission("unknown", None), None, span, call.span)
+        methods = self._methods(value)
+        callback_value = value.get("callback")
+        callback = self.resolve_callable(callback_value, env) if callback_value is not None else None
+        return RestEndpoint(namespace, route, methods, self._permission(value, env), callback, span, call.span)
+
+    @staticmethod
+    def _methods(endpoint: ArrayV) -> frozenset[str] | None:
+        value = endpoint.get("methods")
+        if value is None:
+            return frozenset({"GET"}) if endpoint.complete else None  # core's default (§4.2)
+        parts: list[Value] = list(v for _, v in value.items) if isinstance(value, ArrayV) else [value]
+        methods: set[str] = set()
+        for part in parts:
+            text = php_string(part)
+            if text is None:
+                return None
+            methods.update(m.strip().upper() for m in text.split(",") if m.strip())
+        return frozenset(methods)
+
+    def _permission(self, endpoint: ArrayV, env: Env) -> Permission:
+        key = wordpress.PERMISSION_CALLBACK_KEY
+        value = endpoint.get(key)
+        if value is None:
+            if not endpoint.complete:
+                return Permission("unknown", None)
+            for other in endpoint.keys():
+                if isinstance(other, str) and looks_like_permission_key(other):
+                    return Permission("misspelt", endpoint.key_span(other) or endpoint.span, key=other)
+            return Permission("missing", endpoint.span)
+        if isinstance(value, Known):
+            # null, false, '' and true are not callables: core skips the check (§2.6, B15, B21).
+            if value.value is None or isinstance(value.value, bool) or value.value == "" or not isinstance(value.value, str):
+                return Permission("non_callable", value.span, literal=_php_literal(value))
+        if isinstance(value, Unknown):
+            return Permission("unknown", value.span)
+        return Permission("callable", value.span, self.resolve_callable(value, env))
+
+    # --- rest_authentication_errors ---------------------------------------------------------------
+
+    def _resolve_auth_filters(self) -> Iterator[AuthFilter]:
+        for facts in self.php_files:
+            for hook in facts.hooks:
+                env = Env(hook.scope, hook.scope.class_name, hook.offset)
+                callback = None
+                if hook.callback is not None:
+                    callback = self.resolve_callable(self.evaluator.evaluate(hook.callback, env), env)
+                priority: int | None = 10
+                if hook.priority is not None:
+                    value = self.evaluator.evaluate(hook.priority, env)
+                    priority = value.value if isinstance(value, Known) and isinstance(value.value, int) and not isinstance(value.value, bool) else None
+                yield AuthFilter(hook.function, callback, priority, hook.priority is not None, hook.span)
+
+    # --- for tests and tooling -------------------------------------------------------------------
+
+    def fact_lines(self) -> set[tuple[str, int]]:
+        """(path, line) of every place the model holds a fact about: what an ``ok:`` annotation may name."""
+        lines: set[tuple[str, int]] = set()
+        for e in self.rest_endpoints:
+            for span in (e.span, e.registration, e.permission.span):
+                if span is not None:
+                    lines.add((span.path, span.line))
+            if e.permission.callback is not None and e.permission.callback.function is not None:
+                fn = e.permission.callback.function
+                lines.add((fn.span.path, fn.span.line))
+                lines.update((r.span.path, r.span.line) for r in fn.returns)
+        for f in self.auth_filters:
+            lines.add((f.span.path, f.span.line))
+            if f.callback is not None and f.callback.function is not None:
+                lines.update((r.span.path, r.span.line) for r in f.callback.function.returns)
+        return lines
+
+    def unresolved_names(self) -> set[str]:
+        """Lower-cased short names that routes, hooks and the functions around them refer to, and that no
+        parsed file defines: the pipeline looks for files defining them (demand-driven prefilter)."""
+        wanted: set[str] = set()
+        for facts in self.php_files:
+            roots: list[ir.Expr | None] = []
+            for call in facts.routes:
+                roots.extend([call.namespace, call.route, call.args])
+                roots.extend(loop.source for loop in call.foreach)
+            for hook in facts.hooks:
+                roots.extend([hook.callback, hook.priority])
+            if not roots:
+                continue
+            for fn in (facts.file_scope, *facts.all_functions):
+                roots.extend(site.call for site in fn.calls)
+                roots.extend(r.value for r in fn.returns)
+                roots.extend(a.value for a in fn.assignments)
+            for cls in facts.classes:
+                if cls.parent:
+                    wanted.add(cls.parent)
+                roots.extend(v for _, v in cls.constants)
+                roots.extend(v for _, v in cls.properties)
+            wanted.update(_referenced_names(roots))
+        defined = self.index.defined_names()
+        return {short for short in (w.rsplit("\\", 1)[-1].lower() for w in wanted) if short and short not in defined}
+
+
+_IDENTIFIER = re.compile(r"^\\?[A-Za-z_][A-Za-z0-9_\\]*(::[A-Za-z_][A-Za-z0-9_]*)?$")
+
+
+def _referenced_names(roots: Iterable[ir.Expr | None]) -> set[str]:
+    """Function, class and constant names mentioned in expressions (callables written as strings too)."""
+    names: set[str] = set()
+    stack = list(roots)
+    seen_functions: set[tuple[str, int]] = set()
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        if isinstance(node, ir.Const):
+            names.add(node.name)
+        elif isinstance(node, ir.Call):
+            names.add(node.name)
+        elif isinstance(node, (ir.ClassConst, ir.StaticProp, ir.StaticCall)):
+            if node.scope not in ("self", "static", "parent"):
+                names.add(node.scope)
+        elif isinstance(node, ir.New):
+            names.add(node.cls)
+        elif isinstance(node, ir.Lit) and isinstance(node.value, str) and _IDENTIFIER.match(node.value):
+            cls, _, method = node.value.partition("::")
+            names.add(cls)
+            if method:
+                names.add(method)
+        elif isinstance(node, ir.Closure):
+            fn = node.function
+            if fn.key not in seen_functions:
+                seen_functions.add(fn.key)
+                stack.extend(site.call for site in fn.calls)
+                stack.extend(r.value for r in fn.returns)
+            continue
+        for slot in getattr(node, "__slots__", ()):
+            child = getattr(node, slot, None)
+            if isinstance(child, ir.Expr):
+                stack.append(child)
+            elif isinstance(child, tuple):
+                for item in child:
+                    if isinstance(item, ir.Expr):
+                        stack.append(item)
+                    elif isinstance(item, ir.ArrItem):
+                        stack.extend([item.key, item.value])
+                    elif isinstance(item, ir.Arg):
+                        stack.append(item.value)
+    return names

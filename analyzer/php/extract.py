@@ -1,0 +1,604 @@
+"""PHP fact extraction: run the ``queries/php`` queries on a tree and turn what they capture into IR.
+
+The queries find the anchors (route registrations, auth-filter hooks, definitions, and what each function
+body returns, calls and assigns); this module converts the captured nodes to :mod:`analyzer.php.ir`
+values. Conversion is depth-capped, so pathological nesting yields ``Opaque`` rather than a
+RecursionError.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from analyzer import queries
+from analyzer.php import ir
+from analyzer.source import SourceFile
+
+MAX_DEPTH = 64  # expression nesting converted before giving up with Opaque
+
+FUNCTION_NODES = frozenset({"function_definition", "method_declaration", "anonymous_function", "arrow_function"})
+CLASS_NODES = frozenset({"class_declaration", "trait_declaration", "interface_declaration", "enum_declaration"})
+_ESCAPES = re.compile(rb"\\(?:[\\$\"nrtvef0]|x[0-9A-Fa-f]{1,2}|u\{[0-9A-Fa-f]+\})")
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", "replace")
+
+
+def _strip_ns(name: str) -> str:
+    return name.lstrip("\\")
+
+
+class _FileExtractor:
+    """State for extracting one file; discarded afterwards."""
+
+    def __init__(self, source: SourceFile, root) -> None:
+        self.source = source
+        self.root = root
+        self.ir_memo: dict[int, ir.Expr] = {}
+        self.function_memo: dict[int, ir.FunctionFact] = {}
+        self.buckets: dict[int | None, dict[str, list]] = {}
+        self.namespaces: list[tuple[int, int | None, str]] = []  # (start, end if braced, name)
+        self.file_scope: ir.FunctionFact | None = None
+
+    # --- context -------------------------------------------------------------------------------
+
+    def namespace_at(self, offset: int) -> str:
+        current = ""
+        for start, end, name in self.namespaces:
+            if end is not None:
+                if start <= offset < end:
+                    return name
+            elif start <= offset:
+                current = name
+        return current
+
+    @staticmethod
+    def enclosing_function(node):
+        parent = node.parent
+        while parent is not None:
+            if parent.type in FUNCTION_NODES:
+                return parent
+            parent = parent.parent
+        return None
+
+    @staticmethod
+    def enclosing_class(node):
+        parent = node.parent
+        while parent is not None:
+            if parent.type in CLASS_NODES:
+                return parent
+            parent = parent.parent
+        return None
+
+    def qualify(self, name: str, offset: int) -> str:
+        ns = self.namespace_at(offset)
+        return f"{ns}\\{name}" if ns else name
+
+    def class_name_of(self, node) -> str | None:
+        cls = self.enclosing_class(node)
+        if cls is None:
+            return None
+        name = cls.child_by_field_name("name")
+        return self.qualify(_text(name), cls.start_byte) if name is not None else None
+
+    # --- expressions -----------------------------------------------------------------------------
+
+    def expr(self, node, depth: int = 0) -> ir.Expr:
+        memo = self.ir_memo.get(node.id)
+        if memo is not None:
+            return memo
+        result = self._expr(node, depth)
+        self.ir_memo[node.id] = result
+        return result
+
+    def _expr(self, node, depth: int) -> ir.Expr:
+        span = self.source.span_of(node)
+        if depth > MAX_DEPTH:
+            return ir.Opaque(span, "too-deep")
+        t = node.type
+        d = depth + 1
+        if t == "parenthesized_expression":
+            inner = node.named_children
+            return self.expr(inner[0], d) if inner else ir.Opaque(span, t)
+        if t == "string":
+            return ir.Lit(span, self._single_quoted(node))
+        if t in ("encapsed_string", "heredoc"):
+            return self._interpolated(node, span, d)
+        if t == "nowdoc":
+            body = next((c for c in node.named_children if c.type == "nowdoc_body"), None)
+            return ir.Lit(span, _text(body).removeprefix("\n") if body is not None else "")
+        if t == "integer":
+            return self._number(node, span, int)
+        if t == "float":
+            return self._number(node, span, float)
+        if t == "boolean":
+            return ir.Lit(span, _text(node).lower() == "true")
+        if t == "null":
+            return ir.Lit(span, None)
+        if t in ("name", "qualified_name"):
+            name = _strip_ns(_text(node))
+            low = name.lower()
+            if low in ("true", "false"):
+                return ir.Lit(span, low == "true")
+            if low == "null":
+                return ir.Lit(span, None)
+            return ir.Const(span, name)
+        if t == "array_creation_expression":
+            return ir.Arr(span, tuple(self._array_items(node, d)))
+        if t == "variable_name":
+            return ir.Var(span, _text(node)[1:])
+        if t in ("member_access_expression", "nullsafe_member_access_expression"):
+            obj, name = node.child_by_field_name("object"), node.child_by_field_name("name")
+            if obj is None or name is None or name.type != "name":
+                return ir.Opaque(span, t)
+            return ir.Prop(span, self.expr(obj, d), _text(name))
+        if t == "scoped_property_access_expression":
+            scope, name = node.child_by_field_name("scope"), node.child_by_field_name("name")
+            if scope is None or name is None or name.type != "variable_name":
+                return ir.Opaque(span, t)
+            return ir.StaticProp(span, self._scope(scope, node.start_byte), _text(name)[1:])
+        if t == "class_constant_access_expression":
+            named = node.named_children
+            if len(named) != 2 or named[1].type != "name":
+                return ir.Opaque(span, t)
+            return ir.ClassConst(span, self._scope(named[0], node.start_byte), _text(named[1]))
+        if t == "subscript_expression":
+            named = node.named_children
+            if not named:
+                return ir.Opaque(span, t)
+            key = self.expr(named[1], d) if len(named) > 1 else None
+            return ir.Sub(span, self.expr(named[0], d), key)
+        if t == "binary_expression":
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            op = node.child_by_field_name("operator")
+            op_text = _text(op) if op is not None else self._operator(node)
+            if left is None or right is None:
+                return ir.Opaque(span, t)
+            if op_text == ".":
+                return ir.Concat(span, self._concat_parts(node, d))
+            return ir.Op(span, op_text.lower(), self.expr(left, d), self.expr(right, d))
+        if t == "unary_op_expression":
+            operand = node.child_by_field_name("argument") or (node.named_children[-1] if node.named_children else None)
+            if operand is None:
+                return ir.Opaque(span, t)
+            return ir.Unary(span, self._operator(node), self.expr(operand, d))
+        if t == "cast_expression":
+            typ, value = node.child_by_field_name("type"), node.child_by_field_name("value")
+            if typ is None or value is None:
+                return ir.Opaque(span, t)
+            return ir.Cast(span, _text(typ).lower(), self.expr(value, d))
+        if t == "conditional_expression":
+            cond = node.child_by_field_name("condition")
+            body = node.child_by_field_name("body")
+            alt = node.child_by_field_name("alternative")
+            if cond is None or alt is None:
+                return ir.Opaque(span, t)
+            return ir.Ternary(span, self.expr(cond, d), self.expr(body, d) if body is not None else None, self.expr(alt, d))
+        if t == "function_call_expression":
+            fn = node.child_by_field_name("function")
+            if fn is None or fn.type not in ("name", "qualified_name"):
+                return ir.Opaque(span, t)
+            return ir.Call(span, _strip_ns(_text(fn)), self._args(node.child_by_field_name("arguments"), d))
+        if t in ("member_call_expression", "nullsafe_member_call_expression"):
+            obj, name = node.child_by_field_name("object"), node.child_by_field_name("name")
+            if obj is None or name is None or name.type != "name":
+                return ir.Opaque(span, t)
+            return ir.MethodCall(span, self.expr(obj, d), _text(name), self._args(node.child_by_field_name("arguments"), d))
+        if t == "scoped_call_expression":
+            scope, name = node.child_by_field_name("scope"), node.child_by_field_name("name")
+            if scope is None or name is None or name.type != "name":
+                return ir.Opaque(span, t)
+            return ir.StaticCall(span, self._scope(scope, node.start_byte), _text(name), self._args(node.child_by_field_name("arguments"), d))
+        if t == "object_creation_expression":
+            cls = next((c for c in node.named_children if c.type in ("name", "qualified_name")), None)
+            args = next((c for c in node.named_children if c.type == "arguments"), None)
+            if cls is None:
+                return ir.Opaque(span, t)
+            return ir.New(span, self._class_ref(cls, node.start_byte), self._args(args, d))
+        if t in ("anonymous_function", "arrow_function"):
+            return ir.Closure(span, self.function(node))
+        return ir.Opaque(span, t)
+
+    @staticmethod
+    def _operator(node) -> str:
+        for child in node.children:
+            if not child.is_named:
+                return _text(child)
+        return "?"
+
+    def _number(self, node, span, kind) -> ir.Expr:
+        raw = _text(node).replace("_", "")
+        try:
+            if kind is int:
+                if len(raw) > 1 and raw[0] == "0" and raw[1].isdigit():
+                    return ir.Lit(span, int(raw, 8))
+                return ir.Lit(span, int(raw, 0))
+            return ir.Lit(span, float(raw))
+        except ValueError:
+            return ir.Opaque(span, node.type)
+
+    @staticmethod
+    def _single_quoted(node) -> str:
+        raw = node.text
+        start = raw.find(b"'")
+        body = raw[start + 1 : -1] if start != -1 and raw.endswith(b"'") else raw
+        return body.replace(b"\\\\", b"\x00").replace(b"\\'", b"'").replace(b"\x00", b"\\").decode("utf-8", "replace")
+
+    def _interpolated(self, node, span, depth: int) -> ir.Expr:
+        holder = node
+        if node.type == "heredoc":
+            holder = next((c for c in node.named_children if c.type == "heredoc_body"), None)
+            if holder is None:
+                return ir.Lit(span, "")
+        parts: list[ir.Expr] = []
+        for child in holder.named_children:
+            if child.type == "string_content":
+                parts.append(ir.Lit(self.source.span_of(child), _text(child)))
+            elif child.type == "escape_sequence":
+                parts.append(ir.Lit(self.source.span_of(child), _decode_escape(child.text)))
+            elif child.type == "text_interpolation":
+                continue
+            else:
+                parts.append(self.expr(child, depth))
+        if all(isinstance(p, ir.Lit) for p in parts):
+            return ir.Lit(span, "".join(str(p.value) for p in parts))
+        return ir.Concat(span, tuple(parts))
+
+    def _concat_parts(self, node, depth: int) -> tuple[ir.Expr, ...]:
+        # Flatten left-nested '.' chains iteratively: a . b . c parses as ((a . b) . c).
+        parts: list[ir.Expr] = []
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if current.type == "binary_expression" and self._binary_op(current) == ".":
+                left, right = current.child_by_field_name("left"), current.child_by_field_name("right")
+                stack.append(right)
+                stack.append(left)
+            else:
+                parts.append(self.expr(current, depth))
+        return tuple(parts)
+
+    def _binary_op(self, node) -> str:
+        op = node.child_by_field_name("operator")
+        return _text(op) if op is not None else self._operator(node)
+
+    def _array_items(self, node, depth: int):
+        for element in node.named_children:
+            if element.type != "array_element_initializer":
+                continue
+            named = element.named_children
+            if not named:
+                continue
+            if named[0].type == "variadic_unpacking":
+                inner = named[0].named_children
+                if inner:
+                    yield ir.ArrItem(None, self.expr(inner[0], depth), spread=True)
+                continue
+            has_key = any(not c.is_named and c.type == "=>" for c in element.children)
+            if has_key and len(named) >= 2:
+                yield ir.ArrItem(self.expr(named[0], depth), self.expr(named[1], depth))
+            else:
+                yield ir.ArrItem(None, self.expr(named[-1], depth))
+
+    def _args(self, node, depth: int) -> tuple[ir.Arg, ...]:
+        if node is None:
+            return ()
+        args: list[ir.Arg] = []
+        for arg in node.named_children:
+            if arg.type == "variadic_placeholder":
+                continue
+            if arg.type == "variadic_unpacking":
+                inner = arg.named_children
+                if inner:
+                    args.append(ir.Arg(self.expr(inner[0], depth), spread=True))
+                continue
+            if arg.type != "argument":
+                continue
+            name = arg.child_by_field_name("name")
+            value_nodes = [c for c in arg.named_children if name is None or c.id != name.id]
+            if not value_nodes:
+                continue
+            value = value_nodes[-1]
+            if value.type == "variadic_unpacking":
+                inner = value.named_children
+                if inner:
+                    args.append(ir.Arg(self.expr(inner[0], depth), spread=True))
+                continue
+            args.append(ir.Arg(self.expr(value, depth), _text(name) if name is not None else None))
+        return tuple(args)
+
+    def _scope(self, node, offset: int) -> str:
+        if node.type == "relative_scope":
+            return _text(node).lower()
+        if node.type in ("name", "qualified_name"):
+            return self._class_ref(node, offset)
+        return "?"
+
+    def _class_ref(self, node, offset: int) -> str:
+        raw = _text(node)
+        low = raw.lower()
+        if low in ("self", "static", "parent"):
+            return low
+        if raw.startswith("\\"):
+            return raw[1:]
+        # Relative names are kept as written; the model falls back to short-name lookup.
+        return raw
+
+    # --- functions --------------------------------------------------------------------------------
+
+    def function(self, node) -> ir.FunctionFact:
+        memo = self.function_memo.get(node.id)
+        if memo is not None:
+            return memo
+        fact = self._function(node)
+        self.function_memo[node.id] = fact
+        return fact
+
+    def _bucket(self, key) -> dict[str, list]:
+        return self.buckets.get(key, {})
+
+    def _function(self, node) -> ir.FunctionFact:
+        t = node.type
+        kind = {"function_definition": "function", "method_declaration": "method", "anonymous_function": "closure", "arrow_function": "arrow"}[t]
+        name_node = node.child_by_field_name("name")
+        name = None
+        if name_node is not None:
+            name = _text(name_node)
+            if kind == "function":
+                name = self.qualify(name, node.start_byte)
+        params = self._params(node.child_by_field_name("parameters"))
+        body = node.child_by_field_name("body")
+        bucket = self._bucket(node.id)
+        returns = [ir.Return(self.expr(r.named_children[0]) if r.named_children else None, self.source.span_of(r)) for r in bucket.get("return", ())]
+        if kind == "arrow" and body is not None:
+            returns = [ir.Return(self.expr(body), self.source.span_of(body))]
+        uses: list[str] = []
+        for child in node.named_children:
+            if child.type == "anonymous_function_use_clause":
+                uses.extend(_text(v)[1:] for v in child.named_children if v.type == "variable_name")
+                uses.extend(_text(v.named_children[0])[1:] for v in child.named_children if v.type == "by_ref" and v.named_children)
+        parent_key = None
+        if kind in ("closure", "arrow"):
+            # A key, not the parent fact itself: the parent's facts contain this closure.
+            parent_node = self.enclosing_function(node)
+            parent_key = (self.source.path, parent_node.start_byte if parent_node is not None else -1)
+        return ir.FunctionFact(
+            kind=kind,
+            name=name,
+            class_name=self.class_name_of(node),
+            namespace=self.namespace_at(node.start_byte),
+            params=params,
+            returns=tuple(returns),
+            calls=self._calls(bucket),
+            assignments=self._assignments(bucket),
+            exits=bool(bucket.get("exit")) or self._calls_exit(bucket),
+            compares=bool(bucket.get("compare")),
+            uses=tuple(uses),
+            span=self.source.span_of(node),
+            body_offset=body.start_byte if body is not None else node.start_byte,
+            key=(self.source.path, node.start_byte),
+            parent_key=parent_key,
+        )
+
+    def _params(self, node) -> tuple[ir.Param, ...]:
+        if node is None:
+            return ()
+        params = []
+        for p in node.named_children:
+            if p.type not in ("simple_parameter", "variadic_parameter", "property_promotion_parameter"):
+                continue
+            name = p.child_by_field_name("name")
+            if name is None:
+                continue
+            default = p.child_by_field_name("default_value")
+            params.append(ir.Param(_text(name).lstrip("&")[1:], self.expr(default) if default is not None else None, p.type == "variadic_parameter"))
+        return tuple(params)
+
+    def _calls(self, bucket) -> tuple[ir.CallSite, ...]:
+        sites = []
+        for node in bucket.get("call", ()):
+            call = self.expr(node)
+            if isinstance(call, (ir.Call, ir.MethodCall, ir.StaticCall)):
+                sites.append(ir.CallSite(call, node.start_byte))
+        return tuple(sites)
+
+    @staticmethod
+    def _calls_exit(bucket) -> bool:
+        for node in bucket.get("call", ()):
+            fn = node.child_by_field_name("function")
+            if fn is not None and _text(fn).lstrip("\\").lower() in ("wp_die", "wp_send_json", "wp_send_json_error", "wp_send_json_success", "die", "exit"):
+                return True
+        return False
+
+    def _assignments(self, bucket) -> tuple[ir.Assign, ...]:
+        assigns = []
+        for node in bucket.get("assign", ()):
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is None or right is None:
+                continue
+            target = self.expr(left)
+            if isinstance(target, (ir.Var, ir.Sub, ir.Prop, ir.StaticProp)):
+                assigns.append(ir.Assign(target, self.expr(right), node.start_byte))
+        return tuple(assigns)
+
+    # --- the file ---------------------------------------------------------------------------------
+
+    def run(self) -> ir.PhpFacts:
+        root = self.root
+        definitions = queries.load("php", "definitions").captures(root)
+        for ns in definitions.get("namespace", ()):
+            name = ns.child_by_field_name("name")
+            body = ns.child_by_field_name("body")
+            self.namespaces.append((ns.start_byte, ns.end_byte if body is not None else None, _text(name) if name is not None else ""))
+        self.namespaces.sort()
+
+        for capture, nodes in queries.load("php", "bodies").captures(root).items():
+            for node in nodes:
+                owner = self.enclosing_function(node)
+                self.buckets.setdefault(owner.id if owner is not None else None, {}).setdefault(capture, []).append(node)
+        for bucket in self.buckets.values():
+            for nodes in bucket.values():
+                nodes.sort(key=lambda n: n.start_byte)
+
+        self.file_scope = ir.FunctionFact(
+            kind="file", name=None, class_name=None, namespace="", params=(), returns=(),
+            calls=self._calls(self._bucket(None)), assignments=self._assignments(self._bucket(None)),
+            exits=False, compares=False, uses=(), span=self.source.span_of(root), body_offset=0,
+            key=(self.source.path, -1),
+        )
+
+        functions = tuple(self.function(n) for n in definitions.get("function", ()))
+        classes = tuple(self._class(n) for n in definitions.get("class", ()))
+        constants = self._constants(definitions)
+        routes = tuple(self._routes())
+        hooks = tuple(self._hooks())
+        # Closures reached only through bodies (e.g. a closure passed to add_action) still need facts.
+        for bucket in list(self.buckets.values()):
+            for node in bucket.get("call", ()):
+                self.expr(node)
+        return ir.PhpFacts(
+            path=self.source.path,
+            functions=functions,
+            classes=classes,
+            constants=constants,
+            routes=routes,
+            hooks=hooks,
+            file_scope=self.file_scope,
+            all_functions=tuple(self.function_memo.values()),
+        )
+
+    def _class(self, node) -> ir.ClassFact:
+        name = self.qualify(_text(node.child_by_field_name("name")), node.start_byte)
+        parent = None
+        constants: list[tuple[str, ir.Expr]] = []
+        properties: list[tuple[str, ir.Expr | None]] = []
+        methods: list[ir.FunctionFact] = []
+        for child in node.named_children:
+            if child.type == "base_clause":
+                base = next((c for c in child.named_children if c.type in ("name", "qualified_name")), None)
+                if base is not None:
+                    parent = self._class_ref(base, node.start_byte)
+        body = node.child_by_field_name("body")
+        for member in body.named_children if body is not None else ():
+            if member.type == "const_declaration":
+                for element in member.named_children:
+                    if element.type == "const_element":
+                        parts = element.named_children
+                        if len(parts) >= 2:
+                            constants.append((_text(parts[0]), self.expr(parts[-1])))
+            elif member.type == "property_declaration":
+                for element in member.named_children:
+                    if element.type == "property_element":
+                        pname = element.child_by_field_name("name")
+                        default = element.child_by_field_name("default_value")
+                        if pname is not None:
+                            properties.append((_text(pname)[1:], self.expr(default) if default is not None else None))
+            elif member.type == "method_declaration":
+                methods.append(self.function(member))
+        return ir.ClassFact(name, parent, tuple(constants), tuple(properties), tuple(methods), self.source.span_of(node))
+
+    def _constants(self, definitions) -> tuple[ir.ConstantFact, ...]:
+        found: list[ir.ConstantFact] = []
+        for node in definitions.get("const", ()):
+            if self.enclosing_class(node) is not None:
+                continue
+            for element in node.named_children:
+                parts = element.named_children
+                if element.type == "const_element" and len(parts) >= 2:
+                    found.append(ir.ConstantFact(self.qualify(_text(parts[0]), node.start_byte), self.expr(parts[-1]), self.source.span_of(element)))
+        for call, name, value in zip(definitions.get("define", ()), definitions.get("define.name", ()), definitions.get("define.value", ())):
+            name_ir = self.expr(name)
+            value_nodes = value.named_children
+            if isinstance(name_ir, ir.Lit) and isinstance(name_ir.value, str) and value_nodes:
+                found.append(ir.ConstantFact(name_ir.value.lstrip("\\"), self.expr(value_nodes[-1]), self.source.span_of(call)))
+        return tuple(found)
+
+    def _scope_of(self, node) -> ir.FunctionFact:
+        owner = self.enclosing_function(node)
+        return self.function(owner) if owner is not None else self.file_scope
+
+    def _foreach_chain(self, node) -> tuple[ir.Foreach, ...]:
+        chain: list[ir.Foreach] = []
+        parent = node.parent
+        while parent is not None and parent.type not in FUNCTION_NODES:
+            if parent.type == "foreach_statement":
+                named = [c for c in parent.named_children if parent.field_name_for_child(_child_index(parent, c)) != "body"]
+                if named:
+                    source = self.expr(named[0])
+                    key = value = None
+                    binding = named[1] if len(named) > 1 else None
+                    if binding is not None and binding.type == "pair":
+                        k, v = binding.named_children[0], binding.named_children[-1]
+                        key = _text(k)[1:] if k.type == "variable_name" else None
+                        value = _var_name(v)
+                    elif binding is not None:
+                        value = _var_name(binding)
+                    chain.append(ir.Foreach(source, key, value, self.source.span_of(parent)))
+            parent = parent.parent
+        return tuple(reversed(chain))
+
+    def _routes(self):
+        for _, match in queries.load("php", "rest_routes").matches(self.root):
+            call = match["call"][0]
+            args = self._args(match["arguments"][0], 0)
+            by_name = {a.name: a.value for a in args if a.name}
+            positional = [a.value for a in args if not a.name and not a.spread]
+
+            def pick(index: int, name: str):
+                if name in by_name:
+                    return by_name[name]
+                return positional[index] if index < len(positional) else None
+
+            yield ir.RouteCall(
+                namespace=pick(0, "route_namespace") or pick(0, "namespace"),
+                route=pick(1, "route"),
+                args=pick(2, "args"),
+                override=pick(3, "override"),
+                span=self.source.span_of(call),
+                scope=self._scope_of(call),
+                foreach=self._foreach_chain(call),
+                offset=call.start_byte,
+            )
+
+    def _hooks(self):
+        for _, match in queries.load("php", "auth_filters").matches(self.root):
+            call = match["call"][0]
+            args = [a.value for a in self._args(call.child_by_field_name("arguments"), 0) if not a.spread]
+            yield ir.HookCall(
+                function=_text(match["function"][0]).lstrip("\\").lower(),
+                hook=args[0],
+                callback=args[1] if len(args) > 1 else None,
+                priority=args[2] if len(args) > 2 else None,
+                span=self.source.span_of(call),
+                scope=self._scope_of(call),
+                offset=call.start_byte,
+            )
+
+
+def _child_index(parent, child) -> int:
+    for i, c in enumerate(parent.children):
+        if c.id == child.id:
+            return i
+    return -1
+
+
+def _var_name(node) -> str | None:
+    if node.type == "variable_name":
+        return _text(node)[1:]
+    if node.type == "by_ref" and node.named_children:
+        return _var_name(node.named_children[0])
+    return None
+
+
+def _decode_escape(raw: bytes) -> str:
+    try:
+        return codecs.decode(raw, "unicode_escape") if not raw.startswith(b"\\u") else chr(int(raw[3:-1], 16))
+    except (UnicodeDecodeError, ValueError):
+        return raw.decode("utf-8", "replace")
+
+
+def extract(source: SourceFile, tree) -> ir.PhpFacts:
+    """All PHP facts of one parsed file."""
+    return _FileExtractor(source, tree.root_node).run()

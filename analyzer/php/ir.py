@@ -1,0 +1,297 @@
+"""A small, parser-independent picture of PHP expressions and functions.
+
+Extraction turns tree-sitter nodes into these frozen values once; the model evaluates them across files.
+Rules never see tree-sitter nodes. Anything the extractor does not model becomes :class:`Opaque`, which
+evaluates to "unknown", so rules stay silent instead of guessing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analyzer.source import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Expr:
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Lit(Expr):
+    """A literal: str, int, float, bool or None."""
+
+    value: str | int | float | bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArrItem:
+    key: Expr | None
+    value: Expr
+    spread: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Arr(Expr):
+    items: tuple[ArrItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Const(Expr):
+    """A global constant (``ACME_NS``) or a magic constant (``__CLASS__``)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClassConst(Expr):
+    """``Scope::NAME``; scope is ``self``/``static``/``parent`` or a class name; NAME may be ``class``."""
+
+    scope: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class StaticProp(Expr):
+    scope: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Prop(Expr):
+    """``$obj->name``."""
+
+    obj: Expr
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Var(Expr):
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sub(Expr):
+    """``$base[key]``; key None for ``$base[]``."""
+
+    base: Expr
+    key: Expr | None
+
+
+@dataclass(frozen=True, slots=True)
+class Concat(Expr):
+    """String concatenation or interpolation, in order."""
+
+    parts: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    value: Expr
+    name: str | None = None
+    spread: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Expr):
+    """A call of a named function; ``name`` is as written, without a leading backslash."""
+
+    name: str
+    args: tuple[Arg, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MethodCall(Expr):
+    obj: Expr
+    name: str
+    args: tuple[Arg, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StaticCall(Expr):
+    scope: str
+    name: str
+    args: tuple[Arg, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class New(Expr):
+    cls: str
+    args: tuple[Arg, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Closure(Expr):
+    """An anonymous function or arrow function, with its body summary."""
+
+    function: "FunctionFact"
+
+
+@dataclass(frozen=True, slots=True)
+class Op(Expr):
+    """A binary operation; ``op`` as written (``===``, ``&&``, ``+``, ``??`` …)."""
+
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Unary(Expr):
+    op: str
+    operand: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Cast(Expr):
+    type: str
+    operand: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Ternary(Expr):
+    condition: Expr
+    then: Expr | None  # None for ``a ?: b``
+    otherwise: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Opaque(Expr):
+    """Something the extractor does not model (its tree-sitter node type, for debugging)."""
+
+    kind: str
+
+
+# --- Function-level facts -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    default: Expr | None = None
+    variadic: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Return:
+    value: Expr | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    """``target = value`` at byte ``offset`` of its file; target is Var, Sub or Prop."""
+
+    target: Expr
+    value: Expr
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    """A call made directly in a function body (not in a nested closure)."""
+
+    call: Call | MethodCall | StaticCall
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Foreach:
+    """``foreach ( source as [key =>] value )``; ``value`` may be a list destructuring (then None)."""
+
+    source: Expr
+    key: str | None
+    value: str | None
+    span: Span
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class FunctionFact:
+    """A function, method, closure or arrow function, or a file's top-level code (kind ``file``).
+
+    Identity-compared: two closures with the same text are still two functions.
+    """
+
+    kind: str  # function | method | closure | arrow | file
+    name: str | None  # qualified for functions (``acme\\check``), bare for methods
+    class_name: str | None  # qualified name of the enclosing class, for methods and closures in methods
+    namespace: str
+    params: tuple[Param, ...]
+    returns: tuple[Return, ...]
+    calls: tuple[CallSite, ...]
+    assignments: tuple[Assign, ...]
+    exits: bool  # exit / die / throw directly in the body
+    compares: bool  # an equality comparison directly in the body
+    uses: tuple[str, ...]  # closure ``use`` variables
+    span: Span
+    body_offset: int  # byte offset where the body starts
+    key: tuple[str, int] = ("", 0)  # (path, start byte): identifies the function within the scan
+    parent_key: tuple[str, int] | None = None  # the lexically enclosing function, for closures
+
+    @property
+    def display_name(self) -> str:
+        if self.kind == "method":
+            return f"{self.class_name.rsplit(chr(92), 1)[-1]}::{self.name}()" if self.class_name else f"{self.name}()"
+        if self.kind == "function":
+            return f"{self.name.rsplit(chr(92), 1)[-1]}()"
+        return "closure" if self.kind == "closure" else ("arrow function" if self.kind == "arrow" else "file scope")
+
+
+@dataclass(frozen=True, slots=True)
+class ClassFact:
+    name: str  # qualified
+    parent: str | None  # qualified as written (resolved against the namespace where obvious)
+    constants: tuple[tuple[str, Expr], ...]
+    properties: tuple[tuple[str, Expr | None], ...]
+    methods: tuple[FunctionFact, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ConstantFact:
+    """``define( 'NAME', value )`` or top-level ``const NAME = value``."""
+
+    name: str
+    value: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RouteCall:
+    """A ``register_rest_route`` call with its lexical context."""
+
+    namespace: Expr | None
+    route: Expr | None
+    args: Expr | None
+    override: Expr | None
+    span: Span
+    scope: FunctionFact
+    foreach: tuple[Foreach, ...]  # enclosing loops, outermost first
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class HookCall:
+    """``add_filter`` / ``add_action`` / ``remove_filter`` / ``remove_all_filters`` on a hook of interest."""
+
+    function: str
+    hook: Expr
+    callback: Expr | None
+    priority: Expr | None
+    span: Span
+    scope: FunctionFact
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class PhpFacts:
+    """Everything extracted from one PHP file."""
+
+    path: str
+    functions: tuple[FunctionFact, ...]  # named functions only
+    classes: tuple[ClassFact, ...]
+    constants: tuple[ConstantFact, ...]
+    routes: tuple[RouteCall, ...]
+    hooks: tuple[HookCall, ...]
+    file_scope: FunctionFact
+    all_functions: tuple[FunctionFact, ...] = ()  # every function-like, incl. methods and closures

@@ -1,0 +1,127 @@
+"""The plugin-wide symbol table: functions, classes, constants and call sites from every PHP file."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from analyzer.php import ir
+
+
+def _short(name: str) -> str:
+    return name.rsplit("\\", 1)[-1].lower()
+
+
+class SymbolIndex:
+    """Look-ups by PHP's own rules where they are cheap, falling back to a unique short name."""
+
+    def __init__(self, files: Iterable[ir.PhpFacts]) -> None:
+        self.functions: dict[str, ir.FunctionFact] = {}
+        self._functions_short: dict[str, list[ir.FunctionFact]] = defaultdict(list)
+        self.classes: dict[str, ir.ClassFact] = {}
+        self._classes_short: dict[str, list[ir.ClassFact]] = defaultdict(list)
+        self.constants: dict[str, ir.ConstantFact] = {}
+        self.by_key: dict[tuple[str, int], ir.FunctionFact] = {}
+        self.call_sites: dict[str, list[tuple[ir.FunctionFact, ir.CallSite]]] = defaultdict(list)
+        for facts in files:
+            self._add(facts)
+
+    def _add(self, facts: ir.PhpFacts) -> None:
+        for fn in facts.functions:
+            self.functions.setdefault(fn.name.lower(), fn)
+            self._functions_short[_short(fn.name)].append(fn)
+        for cls in facts.classes:
+            self.classes.setdefault(cls.name.lower(), cls)
+            self._classes_short[_short(cls.name)].append(cls)
+        for const in facts.constants:
+            self.constants.setdefault(const.name, const)
+        for fn in (facts.file_scope, *facts.all_functions):
+            self.by_key[fn.key] = fn
+            for site in fn.calls:
+                call = site.call
+                key = call.name.lower() if isinstance(call, ir.Call) else "::" + call.name.lower()
+                self.call_sites[_short(key) if isinstance(call, ir.Call) else key].append((fn, site))
+
+    # --- look-ups ---------------------------------------------------------------------------------
+
+    def function(self, name: str, namespace: str = "") -> ir.FunctionFact | None:
+        """A plugin function called as ``name`` from code in ``namespace`` (PHP's fallback to global)."""
+        name = name.lstrip("\\")
+        low = name.lower()
+        if namespace and "\\" not in name:
+            found = self.functions.get(f"{namespace}\\{name}".lower())
+            if found is not None:
+                return found
+        found = self.functions.get(low)
+        if found is not None:
+            return found
+        candidates = self._functions_short.get(_short(low), [])
+        return candidates[0] if len(candidates) == 1 else None
+
+    def class_(self, name: str | None, namespace: str = "") -> ir.ClassFact | None:
+        if not name:
+            return None
+        name = name.lstrip("\\")
+        if namespace and "\\" not in name:
+            found = self.classes.get(f"{namespace}\\{name}".lower())
+            if found is not None:
+                return found
+        found = self.classes.get(name.lower())
+        if found is not None:
+            return found
+        candidates = self._classes_short.get(_short(name), [])
+        return candidates[0] if len(candidates) == 1 else None
+
+    def lineage(self, cls: ir.ClassFact | None) -> list[ir.ClassFact]:
+        """The class and its plugin-defined ancestors, nearest first (cycle-safe)."""
+        chain: list[ir.ClassFact] = []
+        seen: set[str] = set()
+        while cls is not None and cls.name.lower() not in seen and len(chain) < 32:
+            seen.add(cls.name.lower())
+            chain.append(cls)
+            cls = self.class_(cls.parent, cls.name.rpartition("\\")[0])
+        return chain
+
+    def method(self, class_name: str | None, method: str) -> ir.FunctionFact | None:
+        low = method.lower()
+        for cls in self.lineage(self.class_(class_name)):
+            for fn in cls.methods:
+                if fn.name and fn.name.lower() == low:
+                    return fn
+        return None
+
+    def class_constant(self, class_name: str | None, name: str) -> ir.Expr | None:
+        for cls in self.lineage(self.class_(class_name)):
+            for const_name, value in cls.constants:
+                if const_name == name:
+                    return value
+        return None
+
+    def property_default(self, class_name: str | None, name: str) -> tuple[ir.Expr | None, str | None]:
+        """The declared default of a property and the class declaring it."""
+        for cls in self.lineage(self.class_(class_name)):
+            for prop_name, value in cls.properties:
+                if prop_name == name:
+                    return value, cls.name
+        return None, None
+
+    def parent_class(self, class_name: str | None) -> str | None:
+        cls = self.class_(class_name)
+        if cls is None or not cls.parent:
+            return None
+        parent = self.class_(cls.parent, cls.name.rpartition("\\")[0])
+        return parent.name if parent is not None else cls.parent
+
+    def sites_calling(self, fn: ir.FunctionFact) -> list[tuple[ir.FunctionFact, ir.CallSite]]:
+        """Call sites that may call ``fn`` (by name; methods by method name)."""
+        if fn.kind == "function" and fn.name:
+            return [(caller, site) for caller, site in self.call_sites.get(_short(fn.name), []) if self.function(site.call.name, caller.namespace) is fn]
+        if fn.kind == "method" and fn.name:
+            return list(self.call_sites.get("::" + fn.name.lower(), []))
+        return []
+
+    def defined_names(self) -> set[str]:
+        """Lower-cased short names of every function, class and constant defined so far."""
+        names = set(self._functions_short) | set(self._classes_short)
+        names.update(c.lower() for c in self.constants)
+        return names

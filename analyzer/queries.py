@@ -1,0 +1,61 @@
+"""Loading and compiling the tree-sitter queries in ``queries/<language>/*.scm``.
+
+Queries are compiled once per scan. A query file may declare the raw tokens a file must contain for the
+query to match anything, in a comment line ``; prefilter: token …``; the prefilter takes its token list
+from these lines, so there is no second, hand-kept list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import tree_sitter
+
+from analyzer import languages
+
+
+def query_dir() -> Path:
+    """The queries shipped in the wheel (``analyzer/queries``), else the repository's ``queries/``."""
+    packaged = resources.files("analyzer") / "queries"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "queries"
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    language: str
+    name: str
+    query: tree_sitter.Query
+    prefilter: tuple[str, ...]  # empty: the query is not an anchor for the prefilter
+
+    def captures(self, node) -> dict[str, list]:
+        return tree_sitter.QueryCursor(self.query).captures(node)
+
+    def matches(self, node) -> list[tuple[int, dict[str, list]]]:
+        return tree_sitter.QueryCursor(self.query).matches(node)
+
+
+def _prefilter_tokens(text: str) -> tuple[str, ...]:
+    tokens: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(";") and stripped.lstrip("; ").startswith("prefilter:"):
+            tokens.extend(stripped.split("prefilter:", 1)[1].split())
+    return tuple(tokens)
+
+
+@cache
+def load(language: str, name: str) -> CompiledQuery:
+    """Compile ``queries/<language>/<name>.scm`` (cached for the life of the process)."""
+    path = query_dir() / language / f"{name}.scm"
+    text = path.read_text(encoding="utf-8")
+    query = tree_sitter.Query(languages.get(language), text)
+    return CompiledQuery(language, name, query, _prefilter_tokens(text))
+
+
+def available(language: str) -> list[str]:
+    return sorted(p.stem for p in (query_dir() / language).glob("*.scm"))

@@ -1,0 +1,39 @@
+"""The rule registry: an explicit tuple of rule modules, in code order.
+
+Each module has its documentation as its docstring, a ``RULE`` (metadata) and a pure ``check(model)``.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from analyzer.rules import (
+    wpr005_public_write_route,
+    wpr006_permission_callback_missing,
+    wpr007_rest_auth_check_disabled,
+    wpr016_permission_callback_non_boolean,
+)
+from analyzer.rules.base import Rule
+
+REGISTRY: tuple[ModuleType, ...] = (
+    wpr005_public_write_route,
+    wpr006_permission_callback_missing,
+    wpr007_rest_auth_check_disabled,
+    wpr016_permission_callback_non_boolean,
+)
+
+BY_CODE: dict[str, ModuleType] = {module.RULE.code: module for module in REGISTRY}
+
+
+def rule(code: str) -> Rule:
+    return BY_CODE[code].RULE
+
+
+def select(select: list[str] | None, ignore: list[str] | None) -> tuple[ModuleType, ...]:
+    """Rules enabled by ``--select`` / ``--ignore`` (codes or prefixes such as ``WPR0``)."""
+
+    def matches(code: str, patterns: list[str]) -> bool:
+        return any(code.startswith(p.strip().upper()) for p in patterns if p.strip())
+
+    chosen = [m for m in REGISTRY if not select or matches(m.RULE.code, select)]
+    return tuple(m for m in chosen if not ignore or not matches(m.RULE.code, ignore))

@@ -1,0 +1,104 @@
+"""## What it does
+Finds REST endpoints registered without a usable `permission_callback`: the key is missing, misspelt
+(`permissions_callback`, `permission_cb`, `'permission-callback'` …), or holds a literal that is not a
+callable (`null`, `false`, `''`, `true`). Remember that `methods` defaults to `GET` when omitted.
+
+Reported as an error on endpoints that accept a write method and as a warning on read-only ones.
+
+## Why is this bad?
+Failure stage: **permission** — there is none. Core skips the permission check when the callback is empty,
+so the route is public. Since WordPress 5.5 a missing key raises a `_doing_it_wrong` notice, but only under
+`WP_DEBUG`; `false` and `''` pass core's `isset()` test and raise nothing at all. A developer who wrote
+`'permission_callback' => false` to mean "deny" gets the opposite: everyone is let in (`200`).
+
+## Example
+```php
+register_rest_route( 'acme/v1', '/orders/(?P<id>\d+)', array(
+    'methods'              => 'DELETE',
+    'callback'             => array( $this, 'delete_order' ),
+    'permissions_callback' => array( $this, 'can_manage' ), // misspelt: core never reads it
+) );
+```
+
+## Use instead
+```php
+register_rest_route( 'acme/v1', '/orders/(?P<id>\d+)', array(
+    'methods'             => 'DELETE',
+    'callback'            => array( $this, 'delete_order' ),
+    'permission_callback' => array( $this, 'can_manage' ),
+) );
+```
+For a route that is meant to be public, say so with `'permission_callback' => '__return_true'`.
+
+## References
+- [Adding Custom Endpoints: Permissions Callback](https://developer.wordpress.org/rest-api/extending-the-rest-api/adding-custom-endpoints/#permissions-callback)
+- [WordPress 5.5: REST API changes (permission_callback required)](https://make.wordpress.org/core/2020/07/22/rest-api-changes-in-wordpress-5-5/)
+- [CWE-862: Missing Authorization](https://cwe.mitre.org/data/definitions/862.html)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from analyzer.findings import Finding, Related
+from analyzer.model import PluginModel, RestEndpoint
+from analyzer.rules import _text
+from analyzer.rules.base import Rule
+
+RULE = Rule(
+    code="WPR006",
+    name="permission-callback-missing",
+    summary="An endpoint has no usable permission_callback, so core treats it as public.",
+    level="error",
+    confidence="very-high",
+    queries=("php/rest_routes",),
+    cwe=(862,),
+    security_severity="7.5",
+    references=(
+        "https://developer.wordpress.org/rest-api/extending-the-rest-api/adding-custom-endpoints/#permissions-callback",
+        "https://cwe.mitre.org/data/definitions/862.html",
+    ),
+)
+
+_STATUSES = ("missing", "misspelt", "non_callable")
+
+
+def check(model: PluginModel) -> Iterator[Finding]:
+    by_location: dict[tuple, list[RestEndpoint]] = defaultdict(list)
+    for endpoint in model.rest_endpoints:
+        permission = endpoint.permission
+        if permission.status in _STATUSES:
+            by_location[(permission.span or endpoint.span, permission.status)].append(endpoint)
+
+    for (span, status), endpoints in by_location.items():
+        first = endpoints[0]
+        permission = first.permission
+        writes = any(e.write_methods for e in endpoints)
+        unknown_methods = any(e.methods is None for e in endpoints)
+        level = "error" if writes else "warning"
+        what = _text.routes(endpoints)
+        if unknown_methods and not writes:
+            what += " (its methods could not be resolved)"
+        consequence = (
+            "anonymous visitors can write through it" if writes else "anyone can read what it returns"
+        )
+        if status == "missing":
+            message = (
+                f"{what} has no permission_callback: core skips the permission check and registers it as a public "
+                f"route ({consequence}); the only trace is a _doing_it_wrong notice under WP_DEBUG. Add "
+                f"'permission_callback' with a capability check, or '__return_true' if it is meant to be public."
+            )
+        elif status == "misspelt":
+            message = (
+                f"'{permission.key}' is not a key core reads, so {what} has no permission_callback and is public "
+                f"({consequence}). Rename the key to 'permission_callback'."
+            )
+        else:
+            message = (
+                f"'permission_callback' => {permission.literal} is not a callable: core skips empty callbacks "
+                f"(and raises no notice for false or ''), so {what} is public ({consequence}). Use '__return_false' "
+                f"to deny, or a capability check."
+            )
+        related = (Related(first.registration, f"{_text.route(first)} is registered here"),)
+        yield Finding(RULE.code, level, message, span, related)

@@ -1,0 +1,155 @@
+"""## What it does
+Finds code that switches off core's REST cookie-nonce check:
+- `add_filter( 'rest_authentication_errors', … )` with a callback that can return `true` without verifying a
+  credential of the request itself: `'__return_true'`, `'is_user_logged_in'`, closures or functions that
+  `return true` (also conditionally) or return a login / capability test;
+- `remove_filter( 'rest_authentication_errors', 'rest_cookie_check_errors', 100 )`;
+- `remove_all_filters( 'rest_authentication_errors' )`.
+
+A `remove_filter` of `rest_cookie_check_errors` without priority 100 removes nothing; it is reported as a
+warning that says so. Callbacks that return a `WP_Error`, or pass a non-null `$result` through, are fine.
+
+## Why is this bad?
+Failure stage: **cookie-nonce** — skipped. `rest_cookie_check_errors` runs at priority 100 and returns early
+when an earlier callback already answered `true`, so the nonce is never read: a logged-in user's cookie alone
+authenticates REST requests, and any site can make the browser send them (classic CSRF). At a priority
+above 100 nonce-less requests still drop to user 0, but any garbage `_wpnonce` keeps the cookie user, which
+hides the bypass from casual testing.
+
+## Example
+```php
+add_filter( 'rest_authentication_errors', function ( $result ) {
+    if ( is_user_logged_in() ) {
+        return true; // "the user is logged in, skip the nonce"
+    }
+    return $result;
+} );
+```
+
+## Use instead
+```php
+add_filter( 'rest_authentication_errors', function ( $result ) {
+    if ( ! empty( $result ) ) {
+        return $result;
+    }
+    if ( ! is_user_logged_in() ) {
+        return new WP_Error( 'rest_not_logged_in', 'You are not logged in.', array( 'status' => 401 ) );
+    }
+    return $result;
+} );
+```
+Send the `wp_rest` nonce from the browser (`X-WP-Nonce`) instead of removing the check; use Application
+Passwords for clients outside the browser.
+
+## References
+- [REST API Handbook: Authentication (cookie authentication and nonces)](https://developer.wordpress.org/rest-api/using-the-rest-api/authentication/)
+- [rest_authentication_errors filter](https://developer.wordpress.org/reference/hooks/rest_authentication_errors/)
+- [CWE-352: Cross-Site Request Forgery](https://cwe.mitre.org/data/definitions/352.html)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analyzer.findings import Finding, Related
+from analyzer.model import AuthFilter, PluginModel
+from analyzer.rules.base import Rule
+
+RULE = Rule(
+    code="WPR007",
+    name="rest-auth-check-disabled",
+    summary="Code switches off core's REST cookie-nonce check (CSRF on every REST route).",
+    level="error",
+    confidence="high",
+    queries=("php/auth_filters",),
+    cwe=(352,),
+    security_severity="8.8",
+    references=(
+        "https://developer.wordpress.org/rest-api/using-the-rest-api/authentication/",
+        "https://cwe.mitre.org/data/definitions/352.html",
+    ),
+)
+
+CORE_CHECK = "rest_cookie_check_errors"
+CORE_PRIORITY = 100
+
+
+def _priority_effect(priority: int | None) -> str:
+    if priority is None:
+        return "so core's nonce check is skipped"
+    if priority < CORE_PRIORITY:
+        return f"at priority {priority}, before core's check at 100, so the nonce is never read"
+    if priority == CORE_PRIORITY:
+        return "at priority 100, next to core's check, which then sees the answer and stops"
+    return (
+        f"at priority {priority}, after core's check: requests with any _wpnonce, even a forged one, keep the "
+        f"cookie user"
+    )
+
+
+def _added(model: PluginModel, hook: AuthFilter) -> Iterator[Finding]:
+    cb = hook.callback
+    if cb is None:
+        return
+    effect = _priority_effect(hook.priority)
+    fix = "Send the wp_rest nonce (X-WP-Nonce) from the browser instead, or Application Passwords outside it."
+    if cb.kind == "core" and cb.name in ("__return_true", "is_user_logged_in", "is_super_admin"):
+        message = (
+            f"add_filter( 'rest_authentication_errors', '{cb.name}' ) tells core every request is already "
+            f"authenticated ({effect}): a logged-in user's cookie alone then authenticates REST requests from any "
+            f"site (CSRF). {fix}"
+        )
+        yield Finding(RULE.code, RULE.level, message, hook.span)
+        return
+    if cb.function is None:
+        return
+    returns = model.unchecked_true_returns(cb.function)
+    if not returns:
+        return
+    ret, why = returns[0]
+    related = (Related(ret.span, f"the callback {why}"),)
+    message = (
+        f"This rest_authentication_errors callback can [{why}](1) without verifying anything the request carries "
+        f"({effect}): the cookie alone then authenticates REST requests from any site (CSRF). Return $result "
+        f"(or a WP_Error) instead of true. {fix}"
+    )
+    yield Finding(RULE.code, RULE.level, message, hook.span, related)
+
+
+def _removed(hook: AuthFilter) -> Iterator[Finding]:
+    if hook.function == "remove_all_filters":
+        if hook.priority_given and hook.priority not in (CORE_PRIORITY, None):
+            return
+        message = (
+            "remove_all_filters( 'rest_authentication_errors' ) also removes core's rest_cookie_check_errors, so the "
+            "REST nonce is never checked and a cookie alone authenticates requests from any site (CSRF). Remove "
+            "only your own callbacks, by name and priority."
+        )
+        yield Finding(RULE.code, RULE.level, message, hook.span)
+        return
+    cb = hook.callback
+    if cb is None or cb.name.strip("'\\").lower() != CORE_CHECK:
+        return
+    if hook.priority == CORE_PRIORITY:
+        message = (
+            "remove_filter( 'rest_authentication_errors', 'rest_cookie_check_errors', 100 ) removes core's nonce "
+            "check: a logged-in user's cookie alone then authenticates REST requests from any site (CSRF). Keep the "
+            "check and send the wp_rest nonce as X-WP-Nonce."
+        )
+        yield Finding(RULE.code, RULE.level, message, hook.span)
+    elif hook.priority is not None:
+        at = "the default priority 10" if not hook.priority_given else f"priority {hook.priority}"
+        message = (
+            f"This remove_filter of rest_cookie_check_errors uses {at}, but core added it at priority 100, so it "
+            f"removes nothing (it returns false) and the nonce check stays. If the intent was to disable the check, "
+            f"don't: send the wp_rest nonce instead; otherwise delete the call."
+        )
+        yield Finding(RULE.code, "warning", message, hook.span)
+
+
+def check(model: PluginModel) -> Iterator[Finding]:
+    for hook in model.auth_filters:
+        if hook.function == "add_filter":
+            yield from _added(model, hook)
+        else:
+            yield from _removed(hook)

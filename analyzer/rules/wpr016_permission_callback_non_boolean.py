@@ -1,0 +1,105 @@
+"""## What it does
+Finds permission callbacks that return a value which can be `0`, `''` or `[]` — `get_current_user_id()`, a
+count, an option or meta value, `$request->get_param()`, an `(int)` cast, arithmetic, or such a literal —
+instead of a boolean or a `WP_Error`. Core's `__return_zero`, `__return_empty_string` and
+`__return_empty_array` used as the callback are reported too.
+
+## Why is this bad?
+Failure stage: **permission** — it says yes. Core denies a request only when the callback returns exactly
+`false` or `null` (or a `WP_Error`); every other value grants access. `get_current_user_id()` returns `0`
+for a visitor, and `0` is not `false`: the anonymous request goes through with `200` (runtime test B14).
+
+## Example
+```php
+'permission_callback' => function () {
+    return get_current_user_id(); // 0 for visitors: still a grant
+},
+```
+
+## Use instead
+```php
+'permission_callback' => function () {
+    return is_user_logged_in(); // or: get_current_user_id() > 0
+},
+```
+
+## References
+- [Adding Custom Endpoints: Permissions Callback](https://developer.wordpress.org/rest-api/extending-the-rest-api/adding-custom-endpoints/#permissions-callback)
+- [CWE-863: Incorrect Authorization](https://cwe.mitre.org/data/definitions/863.html)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from analyzer import wordpress
+from analyzer.findings import Finding, Related
+from analyzer.model import PluginModel, RestEndpoint
+from analyzer.php import behaviour, ir
+from analyzer.rules import _text
+from analyzer.rules.base import Rule
+
+RULE = Rule(
+    code="WPR016",
+    name="permission-callback-non-boolean",
+    summary="A permission callback returns a value that can be 0, '' or [], which core treats as a grant.",
+    level="error",
+    confidence="high",
+    queries=("php/rest_routes",),
+    cwe=(863,),
+    security_severity="7.5",
+    references=(
+        "https://developer.wordpress.org/rest-api/extending-the-rest-api/adding-custom-endpoints/#permissions-callback",
+        "https://cwe.mitre.org/data/definitions/863.html",
+    ),
+)
+
+_IDENTITY = ("get_current_user_id", "a user ID")
+
+
+def _guarded_elsewhere(fn: ir.FunctionFact, ret: ir.Return) -> bool:
+    """The body checks the user somewhere other than in this return: only checked users reach it."""
+    for site in fn.calls:
+        span = site.call.span
+        inside = (span.line, span.column) >= (ret.span.line, ret.span.column) and (span.end_line, span.end_column) <= (
+            ret.span.end_line,
+            ret.span.end_column,
+        )
+        name = site.call.name.rsplit("\\", 1)[-1].lower()
+        if not inside and name in wordpress.USER_CHECK_FUNCTIONS:
+            return True
+    return False
+
+
+def check(model: PluginModel) -> Iterator[Finding]:
+    by_location: dict[object, tuple[str, list[RestEndpoint], ir.FunctionFact | None]] = {}
+    grouped: dict[object, list[RestEndpoint]] = defaultdict(list)
+    for endpoint in model.rest_endpoints:
+        permission = endpoint.permission
+        cb = permission.callback
+        if permission.status != "callable" or cb is None:
+            continue
+        if cb.kind == "core" and cb.name in wordpress.CORE_NON_BOOLEAN_GRANT:
+            key = permission.span
+            grouped[key].append(endpoint)
+            by_location.setdefault(key, (f"'{cb.name}', which returns {wordpress.CORE_NON_BOOLEAN_GRANT[cb.name]}", grouped[key], None))
+            continue
+        if cb.function is None:
+            continue
+        for ret, reason in behaviour.non_boolean_returns(cb.function):
+            if not reason.startswith(_IDENTITY) and _guarded_elsewhere(cb.function, ret):
+                continue
+            grouped[ret.span].append(endpoint)
+            by_location.setdefault(ret.span, (reason, grouped[ret.span], cb.function))
+
+    for span, (reason, endpoints, fn) in by_location.items():
+        first = endpoints[0]
+        related = (Related(first.registration, f"{_text.route(first)} is registered here"),)
+        subject = "This permission callback returns" if fn is not None else "The permission callback is"
+        message = (
+            f"{subject} {reason} (for {_text.routes(endpoints)}): core denies only false, null or a WP_Error, so "
+            f"0, '' and [] let every visitor through at the permission stage. Return a boolean, e.g. "
+            f"is_user_logged_in() or get_current_user_id() > 0."
+        )
+        yield Finding(RULE.code, RULE.level, message, span, related)

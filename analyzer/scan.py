@@ -1,0 +1,148 @@
+"""The pipeline: discover → prefilter → parse → extract facts → plugin model → rules → filter.
+
+``scan()`` is the one entry point; the CLI, the benchmark and the tests all call it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+from analyzer import languages, prefilter, rules as rule_registry
+from analyzer.discover import discover
+from analyzer.findings import Finding
+from analyzer.model import PluginModel
+from analyzer.php import ir
+from analyzer.php.extract import extract
+from analyzer.source import SourceFile
+
+MAX_DEMAND_ROUNDS = 6
+
+
+@dataclass(frozen=True)
+class ScanError:
+    """A file (or directory) the scan could not read or parse; the scan went on without it."""
+
+    path: str
+    message: str
+
+
+@dataclass
+class ScanStats:
+    files_seen: int = 0  # files discovered with an extension the analyzer reads
+    files_passed: int = 0  # of those, files holding a prefilter token
+    files_parsed: int = 0  # files parsed: prefilter hits plus files parsed for a definition they hold
+    bytes_parsed: int = 0
+
+
+@dataclass
+class ScanResult:
+    root: Path
+    findings: list[Finding]
+    errors: list[ScanError]
+    stats: ScanStats
+    rules: tuple[ModuleType, ...]
+    sources: dict[str, SourceFile] = field(default_factory=dict)  # parsed files, for snippets and columns
+    model: PluginModel | None = None
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    exclude: list[str] | None = None
+
+
+class _Parsed:
+    """Parsed files and their facts, growing as the model asks for more definitions."""
+
+    def __init__(self, result: ScanResult) -> None:
+        self.result = result
+        self.parser = languages.parser("php")
+        self.facts: list[ir.PhpFacts] = []
+
+    def add(self, rel: str, data: bytes) -> None:
+        source = SourceFile(rel, data)
+        try:
+            tree = self.parser.parse(data)
+            facts = extract(source, tree)
+        except (RecursionError, MemoryError, ValueError, UnicodeError) as error:
+            self.result.errors.append(ScanError(rel, f"could not analyse: {type(error).__name__}: {error}"))
+            return
+        self.result.sources[rel] = source
+        self.result.stats.files_parsed += 1
+        self.result.stats.bytes_parsed += len(data)
+        self.facts.append(facts)
+
+
+def _definition_pattern(names: set[str]) -> re.Pattern[bytes]:
+    alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names))
+    return re.compile(
+        rb"(?:function\s+&?|class\s+|trait\s+|interface\s+|const\s+)(?:" + alternatives + rb")\b"
+        rb"|define\s*\(\s*['\"]\\?(?:" + alternatives + rb")['\"]",
+        re.IGNORECASE,
+    )
+
+
+def scan(paths: list[Path], options: ScanOptions | None = None) -> ScanResult:
+    """Scan a plugin (the PATHs) and return findings sorted by path, line, column and code."""
+    options = options or ScanOptions()
+    enabled = rule_registry.select(options.select, options.ignore)
+    discovery = discover(paths, options.exclude)
+    result = ScanResult(discovery.root, [], [ScanError(p, m) for p, m in discovery.problems], ScanStats(), enabled)
+    tokens = prefilter.tokens_for(enabled)
+    parsed = _Parsed(result)
+
+    pending: dict[str, bytes] = {}  # read but not parsed: candidates for demand-driven parsing
+    for rel in discovery.files:
+        if languages.language_of(rel) != "php":
+            continue
+        result.stats.files_seen += 1
+        try:
+            data = (discovery.root / rel).read_bytes()
+        except OSError as error:
+            result.errors.append(ScanError(rel, f"cannot read: {error.strerror or error}"))
+            continue
+        if tokens and prefilter.passes(data, tokens):
+            result.stats.files_passed += 1
+            parsed.add(rel, data)
+        else:
+            pending[rel] = data
+
+    model = PluginModel(parsed.facts)
+    # Demand-driven: parse the files that define what the anchors refer to (a permission callback in
+    # another file, a constant, a parent class), then resolve again.
+    lowered: dict[str, bytes] = {}
+    for _ in range(MAX_DEMAND_ROUNDS):
+        if not parsed.facts or not pending:
+            break
+        wanted = model.unresolved_names()
+        if not wanted:
+            break
+        encoded = [w.encode() for w in wanted]
+        pattern = None
+        added = False
+        for rel in sorted(pending):
+            low = lowered.get(rel)
+            if low is None:
+                low = lowered[rel] = pending[rel].lower()
+            if not any(name in low for name in encoded):
+                continue
+            pattern = pattern or _definition_pattern(wanted)
+            if pattern.search(low):
+                parsed.add(rel, pending.pop(rel))
+                lowered.pop(rel, None)
+                added = True
+        if not added:
+            break
+        model = PluginModel(parsed.facts)
+
+    result.model = model
+    findings: set[Finding] = set()
+    for rule in enabled:
+        findings.update(rule.check(model))
+    result.findings = sorted(findings, key=lambda f: f.sort_key)
+    result.errors.sort(key=lambda e: (e.path, e.message))
+    return result

@@ -1,0 +1,77 @@
+"""Source files and spans.
+
+Tree-sitter reports 0-based rows and 0-based UTF-8 *byte* columns. Everything downstream (text output,
+JSON, SARIF with ``columnKind: utf16CodeUnits``) wants 1-based lines and 1-based UTF-16 code-unit
+columns, so the conversion happens here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A region of a scanned file: 1-based lines, 1-based UTF-16 columns, end column exclusive."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file read from disk: its path relative to the scan root (POSIX) and its bytes."""
+
+    path: str
+    data: bytes
+    _line_starts: list[int] = field(default_factory=list, compare=False, repr=False)
+
+    def line_starts(self) -> list[int]:
+        if not self._line_starts:
+            starts = [0]
+            find = self.data.find
+            pos = find(b"\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = find(b"\n", pos + 1)
+            self._line_starts.extend(starts)
+        return self._line_starts
+
+    def line_bytes(self, row: int) -> bytes:
+        """The bytes of 0-based line ``row`` without its line end."""
+        starts = self.line_starts()
+        if row >= len(starts):
+            return b""
+        end = starts[row + 1] - 1 if row + 1 < len(starts) else len(self.data)
+        return self.data[starts[row]:end].rstrip(b"\r")
+
+    def line_text(self, line: int) -> str:
+        """The text of 1-based ``line``, decoded leniently."""
+        return self.line_bytes(line - 1).decode("utf-8", "replace")
+
+    def utf16_column(self, row: int, byte_column: int) -> int:
+        """Convert a 0-based byte column on 0-based ``row`` to a 1-based UTF-16 column."""
+        prefix = self.line_bytes(row)[:byte_column]
+        if prefix.isascii():
+            return len(prefix) + 1
+        return len(prefix.decode("utf-8", "replace").encode("utf-16-le")) // 2 + 1
+
+    def span(self, start_point: tuple[int, int], end_point: tuple[int, int]) -> Span:
+        """A Span from tree-sitter points ``(row, byte_column)``."""
+        (srow, scol), (erow, ecol) = start_point, end_point
+        return Span(
+            self.path,
+            srow + 1,
+            self.utf16_column(srow, scol),
+            erow + 1,
+            self.utf16_column(erow, ecol),
+        )
+
+    def span_of(self, node) -> Span:  # node: tree_sitter.Node
+        return self.span(tuple(node.start_point), tuple(node.end_point))

@@ -1,0 +1,115 @@
+"""What the analyzer knows about WordPress core itself (facts from DOMAIN.md, with its section numbers).
+
+Kept in one place so rules and the model agree, and so a reader can check each entry against core.
+"""
+
+from __future__ import annotations
+
+# WP_REST_Server method constants (class-wp-rest-server.php L24–56, identical in 6.1.9 and trunk; §4.3).
+REST_SERVER_CONSTANTS: dict[str, str] = {
+    "READABLE": "GET",
+    "CREATABLE": "POST",
+    "EDITABLE": "POST, PUT, PATCH",
+    "DELETABLE": "DELETE",
+    "ALLMETHODS": "GET, POST, PUT, PATCH, DELETE",
+}
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+# Core callables that are commonly used as a permission_callback, and what they return (§2.5, §2.6).
+CORE_ALWAYS_TRUE = frozenset({"__return_true"})
+CORE_DENY = frozenset({"__return_false", "__return_null"})
+# Return a value that is neither false nor null: core lets the request through (§2.5, B14).
+CORE_NON_BOOLEAN_GRANT = {"__return_zero": "0", "__return_empty_string": "''", "__return_empty_array": "[]"}
+CORE_USER_CHECKS = frozenset({"is_user_logged_in", "is_super_admin"})
+
+# Calls that make a permission decision about the current user (capability or login).
+USER_CHECK_FUNCTIONS = frozenset(
+    {
+        "current_user_can",
+        "current_user_can_for_blog",
+        "current_user_can_for_site",
+        "user_can",
+        "user_can_for_site",
+        "author_can",
+        "is_user_logged_in",
+        "is_super_admin",
+        "get_current_user_id",
+        "wp_get_current_user",
+        "is_user_member_of_blog",
+        "has_cap",
+        "wp_validate_application_password",
+    }
+)
+
+# Calls that verify a credential carried by the request itself: a nonce, a shared secret, a signature.
+CREDENTIAL_CHECK_FUNCTIONS = frozenset(
+    {
+        "wp_verify_nonce",
+        "check_ajax_referer",
+        "check_admin_referer",
+        "hash_equals",
+        "hash_hmac",
+        "password_verify",
+        "wp_check_password",
+        "openssl_verify",
+        "sodium_crypto_sign_verify_detached",
+        "sodium_crypto_auth_verify",
+        "wp_authenticate",
+        "wp_authenticate_application_password",
+        "wp_validate_application_password",
+        "wp_validate_auth_cookie",
+    }
+)
+
+# Request values whose name says they carry a credential, for "compares a token itself" evidence.
+CREDENTIAL_WORDS = ("token", "secret", "signature", "hmac", "nonce", "captcha", "api_key", "apikey", "auth", "key", "hash")
+
+# Functions whose result can be 0, '' or [] — values core does not treat as a denial (§2.5, B14).
+NON_BOOLEAN_FUNCTIONS = frozenset(
+    {
+        "get_current_user_id",
+        "get_option",
+        "get_site_option",
+        "get_user_option",
+        "get_user_meta",
+        "get_post_meta",
+        "get_term_meta",
+        "get_comment_meta",
+        "get_metadata",
+        "get_transient",
+        "get_site_transient",
+        "get_the_author_meta",
+        "get_query_var",
+        "count",
+        "sizeof",
+        "strlen",
+        "intval",
+        "absint",
+        "array_filter",
+        "array_intersect",
+        "array_keys",
+        "array_search",
+        "get_posts",
+        "get_users",
+        "sanitize_text_field",
+        "sanitize_key",
+        "trim",
+        "wp_count_posts",
+        "get_user_by",
+        "get_userdata",
+    }
+)
+# Methods of WP_REST_Request whose result can be '' / 0 / [] / null.
+NON_BOOLEAN_METHODS = frozenset({"get_param", "get_header", "get_query_params", "get_json_params", "get_body_params"})
+
+# Calls that do not change whether a permission check "only returns true".
+HARMLESS_FUNCTIONS = frozenset({"do_action", "error_log", "_deprecated_function", "_doing_it_wrong", "unset"})
+
+# Functions that end the request (they count as a check having been made in a body).
+EXIT_FUNCTIONS = frozenset({"wp_die", "die", "exit", "wp_send_json", "wp_send_json_error", "wp_send_json_success"})
+
+# Values of a filter or an option: resolution gives up (the model says "unknown").
+OPAQUE_FUNCTIONS = frozenset({"apply_filters", "apply_filters_ref_array", "get_option", "get_site_option", "get_transient"})
+
+PERMISSION_CALLBACK_KEY = "permission_callback"

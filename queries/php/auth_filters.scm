@@ -1,0 +1,8 @@
+; HookCall facts: add_filter / remove_filter / remove_all_filters on 'rest_authentication_errors',
+; the filter whose priority-100 callback rest_cookie_check_errors enforces the REST cookie nonce.
+; prefilter: rest_authentication_errors
+(function_call_expression
+  function: [(name) (qualified_name)] @function
+  arguments: (arguments . (argument [(string) (encapsed_string)] @hook))
+  (#match? @function "^\\\\?(add_filter|remove_filter|remove_all_filters)$")
+  (#match? @hook "^[\"']rest_authentication_errors[\"']$")) @call

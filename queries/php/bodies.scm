@@ -1,0 +1,11 @@
+; What a function body does, bucketed by the nearest enclosing function-like node: what it returns, what
+; it calls and assigns, whether it can stop (exit / die / throw) and whether it compares for equality.
+(return_statement) @return
+(function_call_expression) @call
+(member_call_expression) @call
+(nullsafe_member_call_expression) @call
+(scoped_call_expression) @call
+(assignment_expression) @assign
+(exit_statement) @exit
+(throw_expression) @exit
+(binary_expression ["===" "!==" "==" "!="]) @compare
