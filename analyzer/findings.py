@@ -10,8 +10,14 @@ from analyzer.source import Span
 LEVELS = ("note", "warning", "error")
 LEVEL_RANK = {"note": 0, "warning": 1, "error": 2}
 
-# A reference to related location N inside a message, in SARIF's own syntax (§3.11.6): [label](N).
-_REFERENCE = re.compile(r"\[([^\]]+)\]\((\d+)\)")
+# A reference to related location N inside a message. Rules write it with ref(); formatters render it
+# as "label (path:line)" for people and as SARIF's "[label](N)" link (§3.11.6) for code scanning.
+REFERENCE = re.compile(r"\{ref:(\d+):([^}]*)\}")
+
+
+def ref(index: int, label: str) -> str:
+    """Mark ``label`` in a message as a link to related location ``index`` (1-based)."""
+    return "{ref:%d:%s}" % (index, label.replace("}", ")"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +30,7 @@ class Related:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One reported problem. ``message`` may reference ``related[i]`` as ``[label](i+1)``."""
+    """One reported problem. ``message`` may reference ``related[i]`` with ``ref(i + 1, label)``."""
 
     code: str
     level: str
@@ -41,10 +47,10 @@ class Finding:
         """The message with each ``[label](N)`` written as ``label (path:line)``, for people."""
 
         def replace(match: re.Match) -> str:
-            index = int(match.group(2)) - 1
+            index, label = int(match.group(1)) - 1, match.group(2)
             if 0 <= index < len(self.related):
                 where = self.related[index].span
-                return f"{match.group(1)} ({where.path}:{where.line})"
-            return match.group(1)
+                return f"{label} ({where.path}:{where.line})"
+            return label
 
-        return _REFERENCE.sub(replace, self.message)
+        return REFERENCE.sub(replace, self.message)

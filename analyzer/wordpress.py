@@ -113,3 +113,7 @@ EXIT_FUNCTIONS = frozenset({"wp_die", "die", "exit", "wp_send_json", "wp_send_js
 OPAQUE_FUNCTIONS = frozenset({"apply_filters", "apply_filters_ref_array", "get_option", "get_site_option", "get_transient"})
 
 PERMISSION_CALLBACK_KEY = "permission_callback"
+
+# Core's own rest_authentication_errors callbacks (default-filters.php, §1.1): they *are* the check.
+# rest_application_password_check_errors returns true only for a user an Application Password authenticated.
+CORE_AUTH_CALLBACKS = frozenset({"rest_cookie_check_errors", "rest_application_password_check_errors"})

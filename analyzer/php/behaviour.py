@@ -176,9 +176,9 @@ def unchecked_true_returns(fn: ir.FunctionFact, index: SymbolIndex) -> list[tupl
     for ret in fn.returns:
         value = ret.value
         if isinstance(value, ir.Lit) and value.value is True:
-            found.append((ret, "returns true"))
+            found.append((ret, "return true"))
         elif isinstance(value, ir.Call) and _call_name(value) in ("is_user_logged_in", "current_user_can", "user_can"):
-            found.append((ret, f"returns {value.name}(), true for any logged-in cookie"))
+            found.append((ret, f"return {value.name}(), true for any logged-in cookie"))
     return found
 
 

@@ -253,9 +253,7 @@ class Evaluator:
             return Known(expr.span, env.function.name)
         if upper == "__METHOD__" and env.function.name:
             return Known(expr.span, f"{env.class_name}::{env.function.name}" if env.class_name else env.function.name)
-        fact = self.index.constants.get(name) or (
-            self.index.constants.get(f"{env.function.namespace}\\{name}") if env.function.namespace else None
-        )
+        fact = self.index.constant(name, env.function.namespace)
         if fact is None:
             return unknown(f"constant {name} not defined in the plugin", expr.span)
         guard = ("const", name)

@@ -23,6 +23,8 @@ class SymbolIndex:
         self.constants: dict[str, ir.ConstantFact] = {}
         self.by_key: dict[tuple[str, int], ir.FunctionFact] = {}
         self.call_sites: dict[str, list[tuple[ir.FunctionFact, ir.CallSite]]] = defaultdict(list)
+        # Short names looked up and not found: the scan parses files that define them (demand-driven).
+        self.misses: set[str] = set()
         for facts in files:
             self._add(facts)
 
@@ -56,7 +58,15 @@ class SymbolIndex:
         if found is not None:
             return found
         candidates = self._functions_short.get(_short(low), [])
+        if not candidates:
+            self.misses.add(_short(low))
         return candidates[0] if len(candidates) == 1 else None
+
+    def constant(self, name: str, namespace: str = "") -> ir.ConstantFact | None:
+        found = self.constants.get(name) or (self.constants.get(f"{namespace}\\{name}") if namespace else None)
+        if found is None:
+            self.misses.add(_short(name))
+        return found
 
     def class_(self, name: str | None, namespace: str = "") -> ir.ClassFact | None:
         if not name:
@@ -70,6 +80,8 @@ class SymbolIndex:
         if found is not None:
             return found
         candidates = self._classes_short.get(_short(name), [])
+        if not candidates:
+            self.misses.add(_short(name))
         return candidates[0] if len(candidates) == 1 else None
 
     def lineage(self, cls: ir.ClassFact | None) -> list[ir.ClassFact]:
@@ -120,8 +132,3 @@ class SymbolIndex:
             return list(self.call_sites.get("::" + fn.name.lower(), []))
         return []
 
-    def defined_names(self) -> set[str]:
-        """Lower-cased short names of every function, class and constant defined so far."""
-        names = set(self._functions_short) | set(self._classes_short)
-        names.update(c.lower() for c in self.constants)
-        return names

@@ -50,7 +50,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from analyzer import wordpress
-from analyzer.findings import Finding, Related
+from analyzer.findings import Finding, Related, ref
 from analyzer.model import PluginModel, RestEndpoint
 from analyzer.php import behaviour
 from analyzer.rules import _text
@@ -95,7 +95,7 @@ def check(model: PluginModel) -> Iterator[Finding]:
         related: list[Related] = []
         if cb.function is not None and cb.function.kind in ("function", "method"):
             related.append(Related(cb.function.span, f"{_text.callback(cb)} only returns true"))
-            grants = f"[{_text.callback(cb)}](1) only returns true"
+            grants = f"{ref(1, _text.callback(cb))} only returns true"
         else:
             grants = f"{_text.callback(cb)} always returns true"
         related.append(Related(first.registration, f"{_text.route(first)} is registered here"))
@@ -111,7 +111,7 @@ def check(model: PluginModel) -> Iterator[Finding]:
             related.append(Related(verification.span, f"the callback verifies {verification.description}"))
             message = (
                 f"{_text.routes(endpoints)} is public by design: its permission_callback {grants}, and the callback "
-                f"checks [{verification.description}]({len(related)}) itself before acting. Keep that check first in "
+                f"checks {ref(len(related), verification.description)} itself before acting. Keep that check first in "
                 f"the callback; suppress this note with a reason if anonymous writes are intended."
             )
             yield Finding(RULE.code, "note", message, span, tuple(related))

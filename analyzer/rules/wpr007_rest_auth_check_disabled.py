@@ -51,7 +51,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzer.findings import Finding, Related
+from analyzer import wordpress
+from analyzer.findings import Finding, Related, ref
 from analyzer.model import AuthFilter, PluginModel
 from analyzer.rules.base import Rule
 
@@ -101,15 +102,15 @@ def _added(model: PluginModel, hook: AuthFilter) -> Iterator[Finding]:
         )
         yield Finding(RULE.code, RULE.level, message, hook.span)
         return
-    if cb.function is None:
+    if cb.function is None or cb.function.name and cb.function.name.lower() in wordpress.CORE_AUTH_CALLBACKS:
         return
     returns = model.unchecked_true_returns(cb.function)
     if not returns:
         return
     ret, why = returns[0]
-    related = (Related(ret.span, f"the callback {why}"),)
+    related = (Related(ret.span, f"the callback can {why}"),)
     message = (
-        f"This rest_authentication_errors callback can [{why}](1) without verifying anything the request carries "
+        f"This rest_authentication_errors callback can {ref(1, why)} without verifying anything the request carries "
         f"({effect}): the cookie alone then authenticates REST requests from any site (CSRF). Return $result "
         f"(or a WP_Error) instead of true. {fix}"
     )

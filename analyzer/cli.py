@@ -1,0 +1,155 @@
+"""Command line: ``wp-rest-lint scan | rules | rule CODE``. ``main(argv) -> int`` so tests call it directly.
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 findings; 2 usage or internal error (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from analyzer import __version__, rules as rule_registry
+from analyzer.findings import LEVEL_RANK
+from analyzer.formatters import FORMATS, OutputContext, render
+from analyzer.rules import docs
+from analyzer.scan import ScanOptions, scan
+
+PROG = "wp-rest-lint"
+
+
+class UsageError(Exception):
+    """A problem with how the command was called: exit 2 with the message."""
+
+
+def _codes(value: str) -> list[str]:
+    return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="Find WordPress REST API authentication mistakes in plugin code.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    s = sub.add_parser("scan", help="scan a plugin or theme directory (default: the current directory)")
+    s.add_argument("paths", nargs="*", metavar="PATH", help="plugin directory or files (default: .)")
+    s.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    s.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    s.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "note", "never"),
+        default="warning",
+        help="exit 1 when a finding at or above this level is reported (default: warning)",
+    )
+    s.add_argument("--select", type=_codes, metavar="CODES", help="only these rules (codes or prefixes, comma separated)")
+    s.add_argument("--ignore", type=_codes, metavar="CODES", help="skip these rules (codes or prefixes, comma separated)")
+    s.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB", help="skip paths matching GLOB (.gitignore syntax; repeatable)"
+    )
+
+    sub.add_parser("rules", help="list the rules: code, name, level, summary")
+    r = sub.add_parser("rule", help="show a rule's documentation")
+    r.add_argument("code", metavar="CODE")
+    return parser
+
+
+def _git_root(start: Path) -> Path | None:
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return None
+
+
+def _prefix(root: Path, base: Path) -> str | None:
+    try:
+        rel = root.relative_to(base).as_posix()
+    except ValueError:
+        return None
+    return "" if rel == "." else rel + "/"
+
+
+def _use_color(stream) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def _scan(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in (args.paths or ["."])]
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"path does not exist: {path}")
+    known = set(rule_registry.BY_CODE)
+    for code in (args.select or []) + (args.ignore or []):
+        if not any(k.startswith(code) for k in known):
+            raise UsageError(f"unknown rule code or prefix: {code} (see '{PROG} rules')")
+
+    result = scan(paths, ScanOptions(select=args.select, ignore=args.ignore, exclude=args.exclude))
+
+    for error in result.errors:
+        print(f"{PROG}: warning: {error.path}: {error.message}", file=sys.stderr)
+
+    root = result.root
+    cwd_prefix = _prefix(root, Path.cwd().resolve())
+    git_root = _git_root(root)
+    context = OutputContext(
+        display_prefix=cwd_prefix if cwd_prefix is not None else root.as_posix() + "/",
+        uri_prefix=(_prefix(root, git_root) or "") if git_root is not None else "",
+        color=args.format == "text" and not args.output and _use_color(sys.stdout),
+        root_label=str(paths[0]) if len(paths) == 1 else os.path.commonpath([str(p) for p in paths]),
+    )
+    report = render(args.format, result, context)
+    if args.output:
+        Path(args.output).write_text(report, encoding="utf-8")
+    else:
+        sys.stdout.write(report)
+
+    if args.fail_on == "never":
+        return 0
+    threshold = LEVEL_RANK[args.fail_on]
+    return 1 if any(LEVEL_RANK[f.level] >= threshold for f in result.findings) else 0
+
+
+def _rules() -> int:
+    rows = [(m.RULE.code, m.RULE.name, m.RULE.level, m.RULE.summary) for m in rule_registry.REGISTRY]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for code, name, level, summary in rows:
+        print(f"{code:<{widths[0]}}  {name:<{widths[1]}}  {level:<{widths[2]}}  {summary}")
+    return 0
+
+
+def _rule(code: str) -> int:
+    module = rule_registry.BY_CODE.get(code.strip().upper())
+    if module is None:
+        raise UsageError(f"unknown rule: {code} (see '{PROG} rules')")
+    sys.stdout.write(docs.as_page(module))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse has printed the usage line
+        return int(exit_.code or 0) if exit_.code in (0, None) else 2
+    try:
+        if args.command == "scan":
+            return _scan(args)
+        if args.command == "rules":
+            return _rules()
+        return _rule(args.code)
+    except UsageError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 2
+    except Exception as error:  # a bug of ours: one line, exit 2, never a traceback wall
+        print(f"{PROG}: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
