@@ -82,13 +82,13 @@ def _walk(root: Path, top: Path, exclude_spec: pathspec.PathSpec, found: Discove
                 is_link = entry.is_symlink()
             except OSError:
                 continue
+            if not is_dir and languages.language_of(entry.name) is None:
+                continue  # cheap test first: most files of a plugin are not source we read
             check = rel + "/" if is_dir else rel
             if exclude_spec.match_file(check) or _ignored(path, is_dir, ignores):
                 continue
             if is_dir:
                 subdirs.append(path)
-                continue
-            if languages.language_of(entry.name) is None:
                 continue
             if is_link:
                 try:

@@ -77,6 +77,16 @@ class _Parsed:
         self.facts.append(facts)
 
 
+def _definition_needles(names: set[str]) -> tuple[bytes, ...]:
+    """Plain substrings one of which any definition of ``names`` contains (lower-cased source)."""
+    needles: list[bytes] = []
+    for name in sorted(names):
+        n = name.encode()
+        needles += [b"function " + n, b"function &" + n, b"class " + n, b"trait " + n, b"interface " + n]
+        needles += [b"const " + n, b"'" + n + b"'", b'"' + n + b'"']
+    return tuple(needles)
+
+
 def _definition_pattern(names: set[str]) -> re.Pattern[bytes]:
     alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names))
     return re.compile(
@@ -121,15 +131,16 @@ def scan(paths: list[Path], options: ScanOptions | None = None) -> ScanResult:
         wanted = model.unresolved_names()
         if not wanted:
             break
-        encoded = [w.encode() for w in wanted]
+        needles = _definition_needles(wanted)
         pattern = None
         added = False
         for rel in sorted(pending):
             low = lowered.get(rel)
             if low is None:
                 low = lowered[rel] = pending[rel].lower()
-            if not any(name in low for name in encoded):
+            if not any(needle in low for needle in needles):
                 continue
+            # Confirm with the exact definition shapes, on the few files the substrings let through.
             pattern = pattern or _definition_pattern(wanted)
             if pattern.search(low):
                 parsed.add(rel, pending.pop(rel))

@@ -31,6 +31,12 @@ class SourceFile:
     path: str
     data: bytes
     _line_starts: list[int] = field(default_factory=list, compare=False, repr=False)
+    _ascii: list[bool] = field(default_factory=list, compare=False, repr=False)
+
+    def is_ascii(self) -> bool:
+        if not self._ascii:
+            self._ascii.append(self.data.isascii())
+        return self._ascii[0]
 
     def line_starts(self) -> list[int]:
         if not self._line_starts:
@@ -57,6 +63,8 @@ class SourceFile:
 
     def utf16_column(self, row: int, byte_column: int) -> int:
         """Convert a 0-based byte column on 0-based ``row`` to a 1-based UTF-16 column."""
+        if self.is_ascii():
+            return byte_column + 1
         prefix = self.line_bytes(row)[:byte_column]
         if prefix.isascii():
             return len(prefix) + 1

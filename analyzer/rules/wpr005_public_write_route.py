@@ -1,4 +1,4 @@
-"""## What it does
+r"""## What it does
 Finds REST routes that accept a write method (POST, PUT, PATCH or DELETE — including
 `WP_REST_Server::CREATABLE`, `EDITABLE`, `DELETABLE`, `ALLMETHODS`, comma lists and arrays in any case)
 whose `permission_callback` always grants: `'__return_true'`, a closure or arrow function that returns

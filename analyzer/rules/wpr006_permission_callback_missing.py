@@ -1,4 +1,4 @@
-"""## What it does
+r"""## What it does
 Finds REST endpoints registered without a usable `permission_callback`: the key is missing, misspelt
 (`permissions_callback`, `permission_cb`, `'permission-callback'` …), or holds a literal that is not a
 callable (`null`, `false`, `''`, `true`). Remember that `methods` defaults to `GET` when omitted.

@@ -1,4 +1,4 @@
-"""## What it does
+r"""## What it does
 Finds code that switches off core's REST cookie-nonce check:
 - `add_filter( 'rest_authentication_errors', … )` with a callback that can return `true` without verifying a
   credential of the request itself: `'__return_true'`, `'is_user_logged_in'`, closures or functions that

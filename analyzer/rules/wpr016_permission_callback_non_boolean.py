@@ -1,4 +1,4 @@
-"""## What it does
+r"""## What it does
 Finds permission callbacks that return a value which can be `0`, `''` or `[]` — `get_current_user_id()`, a
 count, an option or meta value, `$request->get_param()`, an `(int)` cast, arithmetic, or such a literal —
 instead of a boolean or a `WP_Error`. Core's `__return_zero`, `__return_empty_string` and

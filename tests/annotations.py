@@ -1,0 +1,97 @@
+"""Inline-annotated fixture plugins, checked both ways.
+
+A fixture case is a directory holding a small plugin. Its comments carry the expectations:
+
+    'permission_callback' => '__return_true',   // expect: WPR005
+    'permission_callback' => '__return_true',   // expect: WPR005:note
+    'permission_callback' => 'acme_can_edit',   // ok: WPR005, WPR016
+
+``expect: CODE[:level]`` — a finding of CODE, at that level (default: the rule's level), starts on this line.
+``ok: CODE`` — a look-alike: no finding of CODE on this line, and the line must hold something the model
+knows about (a route, a permission callback, a hook), so an ``ok`` cannot pass by pointing at nothing.
+
+Every expectation must be reported and every reported finding must be expected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import tree_sitter
+
+from analyzer import languages
+from analyzer.rules import BY_CODE
+from analyzer.scan import ScanResult, scan
+
+_DIRECTIVE = re.compile(r"\b(expect|ok):\s*((?:WPR\d{3}(?::(?:error|warning|note))?\s*,?\s*)+)")
+_ITEM = re.compile(r"(WPR\d{3})(?::(error|warning|note))?")
+
+
+@dataclass(frozen=True, order=True)
+class Expectation:
+    path: str
+    line: int
+    code: str
+    level: str
+
+
+@dataclass
+class Annotations:
+    expected: set[Expectation]
+    ok: set[tuple[str, int, str]]
+
+
+def _comments(tree: tree_sitter.Tree):
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "comment":
+            yield node
+            continue
+        stack.extend(node.children)
+
+
+def read_annotations(case: Path) -> Annotations:
+    expected: set[Expectation] = set()
+    ok: set[tuple[str, int, str]] = set()
+    for path in sorted(case.rglob("*")):
+        if not path.is_file():
+            continue
+        language = languages.language_of(path.name)
+        if language is None:
+            continue
+        rel = path.relative_to(case).as_posix()
+        tree = languages.parser(language).parse(path.read_bytes())
+        for comment in _comments(tree):
+            text = comment.text.decode("utf-8", "replace")
+            line = comment.start_point[0] + 1
+            for kind, items in _DIRECTIVE.findall(text):
+                for code, level in _ITEM.findall(items):
+                    if code not in BY_CODE:
+                        raise AssertionError(f"{rel}:{line}: annotation names unknown rule {code}")
+                    if kind == "expect":
+                        expected.add(Expectation(rel, line, code, level or BY_CODE[code].RULE.level))
+                    else:
+                        ok.add((rel, line, code))
+    return Annotations(expected, ok)
+
+
+def check_case(case: Path) -> tuple[ScanResult, list[str]]:
+    """Scan ``case`` and return the result with every mismatch, described for a developer."""
+    annotations = read_annotations(case)
+    result = scan([case])
+    problems = [f"{e.path}: scan error: {e.message}" for e in result.errors]
+    actual = {Expectation(f.span.path, f.span.line, f.code, f.level): f for f in result.findings}
+    for missing in sorted(annotations.expected - set(actual)):
+        problems.append(f"{missing.path}:{missing.line}: expected {missing.code} [{missing.level}], not reported")
+    for extra in sorted(set(actual) - annotations.expected):
+        problems.append(
+            f"{extra.path}:{extra.line}: unexpected {extra.code} [{extra.level}]: {actual[extra].plain_message()}"
+        )
+    fact_lines = result.model.fact_lines() if result.model is not None else set()
+    for path, line, code in sorted(annotations.ok):
+        if (path, line) not in fact_lines:
+            problems.append(f"{path}:{line}: 'ok: {code}' is on a line the model holds no fact about")
+    return result, problems

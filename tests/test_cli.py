@@ -1,0 +1,140 @@
+"""The command line, through main(argv): exit codes, formats, selection, output files, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from analyzer import __version__
+from analyzer.cli import main
+from tests import sarif_check
+
+DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo-plugin"
+
+
+def test_scan_demo_text(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert main(["scan", str(DEMO)]) == 1
+    out = capsys.readouterr().out
+    assert "acme-forms.php:30:28: WPR005 [error] POST, PUT /acme-forms/v1/settings accepts writes from anyone" in out
+    assert "   30 |         'permission_callback' => 'acme_forms_allow'," in out
+    assert "\033[" not in out
+    assert out.rstrip().endswith("Found 6 problems (5 errors, 1 note) in 3 files.")
+
+
+def test_no_path_scans_the_current_directory(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(DEMO)
+    assert main(["scan", "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert {f["path"] for f in data["findings"]} >= {"acme-forms.php", "includes/permissions.php"}
+
+
+def test_exit_codes_follow_fail_on(capsys) -> None:
+    assert main(["scan", str(DEMO), "--fail-on", "never"]) == 0
+    assert main(["scan", str(DEMO), "--fail-on", "error"]) == 1
+    # only the note left: it does not fail a default run, but does with --fail-on note
+    assert main(["scan", str(DEMO), "--select", "WPR005", "--ignore", "WPR006", "--fail-on", "error"]) == 1
+    capsys.readouterr()
+
+
+def test_note_alone_does_not_fail_by_default(tmp_path: Path, capsys) -> None:
+    (tmp_path / "p.php").write_text(
+        "<?php\nregister_rest_route( 'a/v1', '/hook', array( 'methods' => 'POST', 'callback' => 'acme_hook',\n"
+        "  'permission_callback' => '__return_true' ) );\n"
+        "function acme_hook( $r ) { if ( ! hash_equals( 'x', $r->get_header( 'x-sig' ) ) ) { return false; } return true; }\n"
+    )
+    assert main(["scan", str(tmp_path)]) == 0
+    assert main(["scan", str(tmp_path), "--fail-on", "note"]) == 1
+    assert "[note]" in capsys.readouterr().out
+
+
+def test_select_and_ignore_by_code_and_prefix(capsys) -> None:
+    main(["scan", str(DEMO), "--format", "json", "--select", "WPR006"])
+    assert {f["code"] for f in json.loads(capsys.readouterr().out)["findings"]} == {"WPR006"}
+    main(["scan", str(DEMO), "--format", "json", "--ignore", "WPR00"])
+    assert {f["code"] for f in json.loads(capsys.readouterr().out)["findings"]} == {"WPR016"}
+
+
+def test_json_schema(capsys) -> None:
+    main(["scan", str(DEMO), "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["version"] == 1 and data["tool"] == {"name": "wp-rest-lint", "version": __version__}
+    assert data["summary"]["by_level"] == {"note": 1, "warning": 0, "error": 5}
+    finding = data["findings"][0]
+    assert set(finding) == {"code", "name", "level", "message", "path", "line", "column", "end_line", "end_column", "related"}
+    assert data["errors"] == []
+
+
+def test_sarif_to_file(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "r.sarif"
+    assert main(["scan", str(DEMO), "--format", "sarif", "-o", str(out)]) == 1
+    assert capsys.readouterr().out == ""
+    log = sarif_check.assert_valid_sarif(out.read_text())
+    uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    # inside this repository's git checkout, URIs are relative to the repository root
+    if (DEMO.parent.parent / ".git").exists():
+        assert uri.startswith("fixtures/demo-plugin/")
+
+
+def test_sarif_uris_relative_to_git_root(tmp_path: Path, capsys) -> None:
+    (tmp_path / ".git").mkdir()
+    plugin = tmp_path / "wp-content" / "plugins" / "acme"
+    plugin.mkdir(parents=True)
+    (plugin / "a.php").write_text("<?php register_rest_route( 'a/v1', '/x', array( 'methods' => 'DELETE', 'callback' => 'f' ) );\n")
+    main(["scan", str(plugin), "--format", "sarif"])
+    log = sarif_check.assert_valid_sarif(capsys.readouterr().out)
+    assert log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "wp-content/plugins/acme/a.php"
+
+
+def test_missing_path_is_a_usage_error(capsys) -> None:
+    assert main(["scan", "/no/such/plugin"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == "wp-rest-lint: error: path does not exist: /no/such/plugin"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["scan", "--format", "xml"], ["scan", "--fail-on", "sometimes"], ["frobnicate"], [], ["scan", "--select", "XYZ1"], ["rule", "WPR999"]],
+)
+def test_usage_errors_exit_2(argv, capsys) -> None:
+    assert main(argv) == 2
+    assert capsys.readouterr().err.strip()
+
+
+def test_rules_and_rule(capsys) -> None:
+    assert main(["rules"]) == 0
+    table = capsys.readouterr().out
+    assert "WPR005  public-write-route" in table and "WPR016" in table
+    assert main(["rule", "wpr007"]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith("# WPR007 rest-auth-check-disabled")
+    assert "## Why is this bad?" in page
+
+
+def test_version(capsys) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"wp-rest-lint {__version__}"
+
+
+def test_unreadable_symlink_is_reported_and_scan_goes_on(tmp_path: Path, capsys) -> None:
+    (tmp_path / "a.php").write_text("<?php register_rest_route( 'a/v1', '/x', array( 'methods' => 'DELETE', 'callback' => 'f' ) );\n")
+    (tmp_path / "outside.php").symlink_to("/etc/hostname")
+    assert main(["scan", str(tmp_path), "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert [f["code"] for f in data["findings"]] == ["WPR006"]
+    assert data["errors"] == [{"path": "outside.php", "message": "symbolic link to outside the scan root (or broken): not followed"}]
+    assert captured.err.count("\n") == 1 and "outside.php" in captured.err
+
+
+def test_internal_error_is_one_line(monkeypatch, capsys) -> None:
+    import analyzer.cli
+
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(analyzer.cli, "scan", boom)
+    assert main(["scan", str(DEMO)]) == 2
+    assert capsys.readouterr().err == "wp-rest-lint: internal error: RuntimeError: kaboom\n"

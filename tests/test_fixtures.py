@@ -1,0 +1,35 @@
+"""Every fixture plugin under fixtures/ is scanned and checked against its inline annotations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analyzer.rules import REGISTRY
+from tests.annotations import check_case, read_annotations
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+RULE_CASES = sorted(p for p in (FIXTURES / "rules").glob("*/*") if p.is_dir())
+SHAPE_CASES = sorted(p for p in (FIXTURES / "shapes").glob("*") if p.is_dir())
+ALL_CASES = [FIXTURES / "demo-plugin", *SHAPE_CASES, *RULE_CASES]
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda p: p.relative_to(FIXTURES).as_posix())
+def test_fixture_annotations(case: Path) -> None:
+    _, problems = check_case(case)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("module", REGISTRY, ids=lambda m: m.RULE.code)
+def test_every_rule_has_six_cases_with_bugs_and_look_alikes(module) -> None:
+    code = module.RULE.code
+    cases = [p for p in RULE_CASES if p.parent.name == code]
+    assert len(cases) >= 6, f"{code} has {len(cases)} fixture cases, needs at least 6"
+    expects = oks = 0
+    for case in cases:
+        annotations = read_annotations(case)
+        expects += sum(1 for e in annotations.expected if e.code == code)
+        oks += sum(1 for _, _, c in annotations.ok if c == code)
+    assert expects >= 6, f"{code}: only {expects} bug expectations"
+    assert oks >= 6, f"{code}: only {oks} look-alikes marked ok"

@@ -1,0 +1,37 @@
+"""Every rule module carries its full documentation and metadata; the registry is consistent."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from analyzer import queries
+from analyzer.rules import REGISTRY, docs
+
+
+@pytest.mark.parametrize("module", REGISTRY, ids=lambda m: m.RULE.code)
+def test_rule_has_doc_and_metadata(module) -> None:
+    rule = module.RULE
+    assert re.fullmatch(r"WPR\d{3}", rule.code)
+    assert re.fullmatch(r"[a-z]+(-[a-z]+)+", rule.name)
+    assert module.__name__.endswith(rule.code.lower() + "_" + rule.name.replace("-", "_"))
+    assert rule.summary.endswith(".") and len(rule.summary) <= 120
+    assert rule.confidence in ("very-high", "high", "medium", "low")
+    sections = docs.sections(module)
+    assert list(sections)[:5] == list(docs.REQUIRED_SECTIONS), list(sections)
+    assert all(sections[s] for s in docs.REQUIRED_SECTIONS)
+    assert "Failure stage" in sections["Why is this bad?"]
+    assert "https://" in sections["References"]
+    assert 0 < len(docs.full_description(module)) <= 1024
+    for spec in rule.queries:
+        language, _, name = spec.partition("/")
+        assert name in queries.available(language)
+    if rule.security_severity is not None:
+        assert 0.0 < float(rule.security_severity) <= 10.0 and rule.cwe
+    assert callable(module.check)
+
+
+def test_registry_codes_are_unique_and_ordered() -> None:
+    codes = [m.RULE.code for m in REGISTRY]
+    assert codes == sorted(set(codes))
