@@ -27,6 +27,8 @@ def routes(endpoints: list[RestEndpoint]) -> str:
 
 
 def callback(cb: Callback) -> str:
+    if cb.kind == "core":
+        return f"'{cb.name}'"
     if cb.function is not None and cb.function.kind in ("function", "method"):
         return cb.function.display_name
     return cb.name

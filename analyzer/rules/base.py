@@ -18,6 +18,11 @@ class Rule:
     cwe: tuple[int, ...] = ()
     security_severity: str | None = None  # CVSS-like score as a string, for security rules only
     references: tuple[str, ...] = ()
+    levels: str | None = None  # when findings are not all at ``level``: how the level varies
+
+    @property
+    def levels_text(self) -> str:
+        return self.levels or self.level
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:

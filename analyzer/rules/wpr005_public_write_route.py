@@ -65,6 +65,7 @@ RULE = Rule(
     queries=("php/rest_routes",),
     cwe=(862,),
     security_severity="8.1",
+    levels="error; note when the callback verifies the request itself",
     references=(
         "https://developer.wordpress.org/rest-api/extending-the-rest-api/adding-custom-endpoints/#permissions-callback",
         "https://cwe.mitre.org/data/definitions/862.html",

@@ -55,6 +55,7 @@ RULE = Rule(
     queries=("php/rest_routes",),
     cwe=(862,),
     security_severity="7.5",
+    levels="error on write routes, warning on read-only routes",
     references=(
         "https://developer.wordpress.org/rest-api/extending-the-rest-api/adding-custom-endpoints/#permissions-callback",
         "https://cwe.mitre.org/data/definitions/862.html",

@@ -65,6 +65,7 @@ RULE = Rule(
     queries=("php/auth_filters",),
     cwe=(352,),
     security_severity="8.8",
+    levels="error; warning for a remove_filter that removes nothing",
     references=(
         "https://developer.wordpress.org/rest-api/using-the-rest-api/authentication/",
         "https://cwe.mitre.org/data/definitions/352.html",

@@ -1,0 +1,43 @@
+"""WordPress core's own REST routes: the model resolves them, and no rule warns about them.
+
+Uses Debian's ``wordpress`` package (``.ci/run`` installs it). Outside CI the test is skipped when the
+package is absent; in CI (``CI=true``) a missing package fails the test instead of hiding it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from analyzer.scan import scan
+
+CORE = Path(os.environ.get("WP_CORE_DIR", "/usr/share/wordpress"))
+present = (CORE / "wp-includes" / "rest-api.php").is_file()
+
+pytestmark = pytest.mark.skipif(
+    not present and os.environ.get("CI") != "true", reason=f"WordPress core not installed at {CORE}"
+)
+
+
+@pytest.fixture(scope="module")
+def core_scan():
+    assert present, f"WordPress core missing at {CORE}: .ci/run installs Debian's wordpress package"
+    return scan([CORE])
+
+
+def test_core_routes_are_resolved(core_scan) -> None:
+    endpoints = core_scan.model.rest_endpoints
+    assert len(endpoints) >= 100
+    resolved = [e for e in endpoints if e.permission.status == "callable" and e.permission.callback.kind != "unknown"]
+    assert len(resolved) / len(endpoints) >= 0.95
+    paths = {e.path for e in endpoints}
+    assert "/wp/v2/users/me" in paths and "/wp/v2/settings" in paths
+    users_me = [e for e in endpoints if e.path == "/wp/v2/users/me" and e.methods == frozenset({"GET"})]
+    assert users_me and users_me[0].permission.callback.name == "__return_true"
+
+
+def test_core_has_no_findings_at_warning_or_above(core_scan) -> None:
+    loud = [f"{f.span}: {f.code} {f.plain_message()}" for f in core_scan.findings if f.level in ("warning", "error")]
+    assert loud == []
