@@ -156,6 +156,7 @@ class PluginModel:
         self.php_files = tuple(sorted(php_files, key=lambda f: f.path))
         self.index = SymbolIndex(self.php_files)
         self.evaluator = Evaluator(self.index)
+        self._unresolved_calls: set[tuple[str, int]] = set()  # route calls with an unknown path or permission
         self.rest_endpoints: tuple[RestEndpoint, ...] = tuple(self._resolve_routes())
         self.auth_filters: tuple[AuthFilter, ...] = tuple(self._resolve_auth_filters())
 
@@ -206,35 +207,55 @@ class PluginModel:
 
     # --- routes -------------------------------------------------------------------------------------
 
+    def _classes_for(self, scope: ir.FunctionFact) -> list[str | None]:
+        """Classes ``$this`` / ``static`` can be when ``scope`` runs: a method written in an (abstract) base
+        class runs for each concrete subclass, whose overrides it then calls (late static binding)."""
+        if not scope.class_name:
+            return [None]
+        own = self.index.class_(scope.class_name)
+        concrete = [c.name for c in self.index.descendants(scope.class_name) if not c.abstract]
+        if not concrete:
+            return [scope.class_name]
+        return ([scope.class_name] if own is not None and not own.abstract else []) + concrete
+
     def _environments(self, call: ir.RouteCall) -> Iterator[Env]:
         scope = call.scope
         used = set()
         for expr in (call.namespace, call.route, call.args):
             used.update(_var_names(expr))
         param_names = {p.name for p in scope.params}
-        base_bindings: list[dict[str, Value]] = [{}]
+        # (class of $this, bindings, where each binding starts)
+        bases: list[tuple[str | None, dict[str, Value], dict[str, int]]] = [(c, {}, {}) for c in self._classes_for(scope)]
         if scope.kind in ("function", "method") and used & param_names:
             # A wrapper such as my_register( $route, $args ): evaluate once per call site.
             sites = self.index.sites_calling(scope)
             if sites:
-                base_bindings = []
+                bases = []
                 for caller, site in sites[:MAX_INSTANCES]:
                     caller_env = Env(caller, caller.class_name, site.offset)
                     self.evaluator.evaluate(None, caller_env)  # reset the budget
-                    base_bindings.append(self.evaluator.bind(scope, site.call.args, caller_env))
+                    bindings = self.evaluator.bind(scope, site.call.args, caller_env)
+                    this = caller.class_name if scope.kind == "method" and caller.class_name else scope.class_name
+                    bases.append((this, bindings, {name: -1 for name in bindings}))
         produced = 0
-        for bindings in base_bindings:
-            for loop_bindings in self._loop_bindings(call, bindings):
+        for class_name, bindings, bound_at in bases:
+            for loop_bindings, loop_bound_at in self._loop_bindings(call, class_name, bindings, bound_at):
                 produced += 1
                 if produced > MAX_INSTANCES:
                     return
-                yield Env(scope, scope.class_name, call.offset, loop_bindings)
+                yield Env(scope, class_name, call.offset, loop_bindings, 0, loop_bound_at)
 
-    def _loop_bindings(self, call: ir.RouteCall, bindings: dict[str, Value]) -> Iterator[dict[str, Value]]:
+    def _loop_bindings(
+        self, call: ir.RouteCall, class_name: str | None, bindings: dict[str, Value], bound_at: dict[str, int]
+    ) -> Iterator[tuple[dict[str, Value], dict[str, int]]]:
         levels: list[list[dict[str, Value]]] = []
+        starts: dict[str, int] = {}
         for loop in call.foreach:
-            env = Env(call.scope, call.scope.class_name, call.offset, bindings)
+            env = Env(call.scope, class_name, loop.offset, bindings, 0, bound_at)
             source = self.evaluator.evaluate(loop.source, env)
+            for name in (loop.key, loop.value):
+                if name:
+                    starts[name] = loop.offset
             if not isinstance(source, ArrayV) or not source.items:
                 levels.append([{}])  # unknown collection: its variables stay unknown
                 continue
@@ -249,9 +270,11 @@ class PluginModel:
             levels.append(iterations)
         for combination in itertools.islice(itertools.product(*levels), MAX_INSTANCES):
             merged = dict(bindings)
+            merged_at = dict(bound_at)
             for binding in combination:
                 merged.update(binding)
-            yield merged
+                merged_at.update({name: starts[name] for name in binding})
+            yield merged, merged_at
 
     def _resolve_routes(self) -> Iterator[RestEndpoint]:
         seen: set[tuple] = set()
@@ -259,6 +282,8 @@ class PluginModel:
             for call in facts.routes:
                 for env in self._environments(call):
                     for endpoint in self._route_endpoints(call, env):
+                        if endpoint.path is None or endpoint.permission.status == "unknown":
+                            self._unresolved_calls.add((call.span.path, call.offset))
                         identity = (endpoint.span, endpoint.permission.span, endpoint.namespace, endpoint.route, endpoint.methods)
                         if identity not in seen:
                             seen.add(identity)
@@ -361,7 +386,25 @@ class PluginModel:
                 lines.update((r.span.path, r.span.line) for r in f.callback.function.returns)
         return lines
 
-    def unresolved_names(self) -> set[str]:
-        """Lower-cased short names that resolving routes and hooks looked up and no parsed file defines:
-        the scan looks for files defining them (demand-driven parsing) and builds the model again."""
-        return set(self.index.misses)
+    def demands(self) -> set[tuple[str, str]]:
+        """What files not parsed yet may hold that would change the answer (demand-driven parsing):
+
+        - ``("define", name)``: a function, class or constant looked up and not found;
+        - ``("call", name)``: call sites of a wrapper whose parameters reach register_rest_route;
+        - ``("extends", name)``: subclasses of an abstract class whose methods register routes, or of a class
+          whose routes did not resolve (a subclass may supply what is missing).
+        Names are lower-cased short names.
+        """
+        wanted = {("define", name) for name in self.index.misses}
+        for facts in self.php_files:
+            for call in facts.routes:
+                scope = call.scope
+                if scope.kind in ("closure", "arrow") and scope.parent_key is not None:
+                    scope = self.index.by_key.get(scope.parent_key, scope)
+                if scope.kind in ("function", "method") and scope.params and scope.name:
+                    wanted.add(("call", scope.name.rsplit("\\", 1)[-1].lower()))
+                if scope.class_name:
+                    cls = self.index.class_(scope.class_name)
+                    if (cls is not None and cls.abstract) or (call.span.path, call.offset) in self._unresolved_calls:
+                        wanted.add(("extends", scope.class_name.rsplit("\\", 1)[-1].lower()))
+        return wanted

@@ -15,7 +15,7 @@ from analyzer.discover import discover
 from analyzer.findings import Finding
 from analyzer.model import PluginModel
 from analyzer.php import ir
-from analyzer.php.extract import extract
+from analyzer.php.extract import extract, parser_input
 from analyzer.source import SourceFile
 
 MAX_DEMAND_ROUNDS = 6
@@ -66,7 +66,7 @@ class _Parsed:
     def add(self, rel: str, data: bytes) -> None:
         source = SourceFile(rel, data)
         try:
-            tree = self.parser.parse(data)
+            tree = self.parser.parse(parser_input(data))
             facts = extract(source, tree)
         except (RecursionError, MemoryError, ValueError, UnicodeError) as error:
             self.result.errors.append(ScanError(rel, f"could not analyse: {type(error).__name__}: {error}"))
@@ -77,23 +77,36 @@ class _Parsed:
         self.facts.append(facts)
 
 
-def _definition_needles(names: set[str]) -> tuple[bytes, ...]:
-    """Plain substrings one of which any definition of ``names`` contains (lower-cased source)."""
-    needles: list[bytes] = []
-    for name in sorted(names):
+def _demand_needles(demands: set[tuple[str, str]]) -> tuple[bytes, ...]:
+    """Plain substrings one of which a file answering ``demands`` contains (lower-cased source)."""
+    needles: set[bytes] = set()
+    for kind, name in demands:
         n = name.encode()
-        needles += [b"function " + n, b"function &" + n, b"class " + n, b"trait " + n, b"interface " + n]
-        needles += [b"const " + n, b"'" + n + b"'", b'"' + n + b'"']
-    return tuple(needles)
+        if kind == "define":
+            needles.update([b"function " + n, b"function &" + n, b"class " + n, b"trait " + n, b"interface " + n])
+            needles.update([b"const " + n, b"'" + n + b"'", b'"' + n + b'"'])
+        elif kind == "call":
+            needles.add(n + b"(")
+        elif kind == "extends":
+            needles.update([b"extends " + n, b"\\" + n])
+    return tuple(sorted(needles))
 
 
-def _definition_pattern(names: set[str]) -> re.Pattern[bytes]:
-    alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names))
-    return re.compile(
-        rb"(?:function\s+&?|class\s+|trait\s+|interface\s+|const\s+)(?:" + alternatives + rb")\b"
-        rb"|define\s*\(\s*['\"]\\?(?:" + alternatives + rb")['\"]",
-        re.IGNORECASE,
-    )
+def _demand_pattern(demands: set[tuple[str, str]]) -> re.Pattern[bytes]:
+    """The exact shapes, checked on the few files the needles let through."""
+    alternatives = []
+    for kind in ("define", "call", "extends"):
+        names = b"|".join(re.escape(n.encode()) for k, n in sorted(demands) if k == kind)
+        if not names:
+            continue
+        if kind == "define":
+            alternatives.append(rb"(?:function\s+&?|class\s+|trait\s+|interface\s+|const\s+)(?:" + names + rb")\b")
+            alternatives.append(rb"define\s*\(\s*['\"]\\?(?:" + names + rb")['\"]")
+        elif kind == "call":
+            alternatives.append(rb"(?<![\w$])(?:" + names + rb")\s*\(")
+        else:
+            alternatives.append(rb"extends\s+\\?(?:[\w\\]+\\)?(?:" + names + rb")\b")
+    return re.compile(b"|".join(alternatives), re.IGNORECASE)
 
 
 def scan(paths: list[Path], options: ScanOptions | None = None) -> ScanResult:
@@ -123,15 +136,18 @@ def scan(paths: list[Path], options: ScanOptions | None = None) -> ScanResult:
 
     model = PluginModel(parsed.facts)
     # Demand-driven: parse the files that define what the anchors refer to (a permission callback in
-    # another file, a constant, a parent class), then resolve again.
+    # another file, a constant, a parent class), call a route-registering wrapper, or extend a class that
+    # registers routes; then resolve again.
     lowered: dict[str, bytes] = {}
+    searched: set[tuple[str, str]] = set()  # demands already looked for in every pending file
     for _ in range(MAX_DEMAND_ROUNDS):
         if not parsed.facts or not pending:
             break
-        wanted = model.unresolved_names()
+        wanted = model.demands() - searched
         if not wanted:
             break
-        needles = _definition_needles(wanted)
+        searched |= wanted
+        needles = _demand_needles(wanted)
         pattern = None
         added = False
         for rel in sorted(pending):
@@ -140,8 +156,8 @@ def scan(paths: list[Path], options: ScanOptions | None = None) -> ScanResult:
                 low = lowered[rel] = pending[rel].lower()
             if not any(needle in low for needle in needles):
                 continue
-            # Confirm with the exact definition shapes, on the few files the substrings let through.
-            pattern = pattern or _definition_pattern(wanted)
+            # Confirm with the exact shapes, on the few files the substrings let through.
+            pattern = pattern or _demand_pattern(wanted)
             if pattern.search(low):
                 parsed.add(rel, pending.pop(rel))
                 lowered.pop(rel, None)

@@ -42,6 +42,11 @@ USER_CHECK_FUNCTIONS = frozenset(
     }
 )
 
+# The subset that checks a capability (not merely that someone is logged in).
+CAPABILITY_CHECK_FUNCTIONS = frozenset(
+    {"current_user_can", "current_user_can_for_blog", "current_user_can_for_site", "user_can", "user_can_for_site", "author_can", "is_super_admin", "has_cap"}
+)
+
 # Calls that verify a credential carried by the request itself: a nonce, a shared secret, a signature.
 CREDENTIAL_CHECK_FUNCTIONS = frozenset(
     {
@@ -104,7 +109,23 @@ NON_BOOLEAN_FUNCTIONS = frozenset(
 NON_BOOLEAN_METHODS = frozenset({"get_param", "get_header", "get_query_params", "get_json_params", "get_body_params"})
 
 # Calls that do not change whether a permission check "only returns true".
-HARMLESS_FUNCTIONS = frozenset({"do_action", "error_log", "_deprecated_function", "_doing_it_wrong", "unset"})
+HARMLESS_FUNCTIONS = frozenset(
+    {
+        "do_action",
+        "error_log",
+        "_deprecated_function",
+        "_doing_it_wrong",
+        "sprintf",
+        "wp_json_encode",
+        "json_encode",
+        "print_r",
+        "var_export",
+        "current_time",
+        "time",
+        "microtime",
+        "wp_debug_backtrace_summary",
+    }
+)
 
 # Functions that end the request (they count as a check having been made in a body).
 EXIT_FUNCTIONS = frozenset({"wp_die", "die", "exit", "wp_send_json", "wp_send_json_error", "wp_send_json_success"})
@@ -113,6 +134,13 @@ EXIT_FUNCTIONS = frozenset({"wp_die", "die", "exit", "wp_send_json", "wp_send_js
 OPAQUE_FUNCTIONS = frozenset({"apply_filters", "apply_filters_ref_array", "get_option", "get_site_option", "get_transient"})
 
 PERMISSION_CALLBACK_KEY = "permission_callback"
+
+# Priorities core registers its own callbacks at (default-filters.php 6.1.9 L320–321): what has_filter()
+# returns for them.
+CORE_FILTER_PRIORITIES = {
+    ("rest_authentication_errors", "rest_cookie_check_errors"): 100,
+    ("rest_authentication_errors", "rest_application_password_check_errors"): 90,
+}
 
 # Core's own rest_authentication_errors callbacks (default-filters.php, §1.1): they *are* the check.
 # rest_application_password_check_errors returns true only for a user an Application Password authenticated.

@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 from analyzer.rules import REGISTRY  # noqa: E402
 
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
+SAMPLE_START, SAMPLE_END = "<!-- sample:start -->", "<!-- sample:end -->"
 
 
 def rule_table() -> str:
@@ -26,11 +27,41 @@ def rule_table() -> str:
     return "\n".join(lines)
 
 
-def updated(readme: str) -> str:
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
+def demo_sample() -> str:
+    """The first three findings of the README's first command, and its summary line."""
+    import contextlib
+    import io
+    import os
+
+    from analyzer.cli import main
+
+    previous, no_color = os.getcwd(), os.environ.get("NO_COLOR")
+    out = io.StringIO()
+    try:
+        os.chdir(ROOT)
+        os.environ["NO_COLOR"] = "1"
+        with contextlib.redirect_stdout(out):
+            main(["scan", "fixtures/demo-plugin"])
+    finally:
+        os.chdir(previous)
+        if no_color is None:
+            del os.environ["NO_COLOR"]
+        else:
+            os.environ["NO_COLOR"] = no_color
+    blocks = out.getvalue().strip().split("\n\n")
+    return "```text\n" + "\n\n".join(blocks[:3] + [blocks[-1].splitlines()[-1]]) + "\n```"
+
+
+def _replace(readme: str, start: str, end: str, body: str) -> str:
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
     if not pattern.search(readme):
-        raise SystemExit(f"README.md has no {START} … {END} section")
-    return pattern.sub(lambda _: f"{START}\n{rule_table()}\n{END}", readme)
+        raise SystemExit(f"README.md has no {start} … {end} section")
+    return pattern.sub(lambda _: f"{start}\n{body}\n{end}", readme)
+
+
+def updated(readme: str) -> str:
+    readme = _replace(readme, START, END, rule_table())
+    return _replace(readme, SAMPLE_START, SAMPLE_END, demo_sample())
 
 
 def main() -> int:

@@ -35,7 +35,16 @@ def always_true(fn: ir.FunctionFact) -> bool:
         return False
     if any(not (isinstance(r.value, ir.Lit) and r.value.value is True) for r in fn.returns):
         return False
-    return all(isinstance(s.call, ir.Call) and _call_name(s.call) in wordpress.HARMLESS_FUNCTIONS for s in fn.calls)
+    return all(_harmless(site.call) for site in fn.calls)
+
+
+def _harmless(call: ir.Call | ir.MethodCall | ir.StaticCall) -> bool:
+    """A call that cannot deny the request: logging, formatting, and read-only getters on the request."""
+    if isinstance(call, ir.Call):
+        return _call_name(call) in wordpress.HARMLESS_FUNCTIONS
+    if isinstance(call, ir.MethodCall) and isinstance(call.obj, ir.Var) and call.obj.name != "this":
+        return call.name.lower().startswith(("get_", "has_"))
+    return False
 
 
 def _helpers(fn: ir.FunctionFact, index: SymbolIndex):
@@ -78,22 +87,68 @@ def user_check(fn: ir.FunctionFact, index: SymbolIndex) -> Evidence | None:
     return find_call(fn, index, wordpress.USER_CHECK_FUNCTIONS)
 
 
-def credential_check(fn: ir.FunctionFact, index: SymbolIndex) -> Evidence | None:
-    """A nonce, token, signature or capability verification made by ``fn`` itself or its helpers."""
-    found = find_call(fn, index, wordpress.CREDENTIAL_CHECK_FUNCTIONS | wordpress.USER_CHECK_FUNCTIONS)
-    if found is not None:
-        return found
-    # A request value named like a credential, compared in the body: a shared-secret check.
-    if fn.compares:
-        for site in fn.calls:
-            call = site.call
-            if isinstance(call, ir.MethodCall) and call.name.lower() in ("get_header", "get_param") and call.args:
-                arg = call.args[0].value
-                if isinstance(arg, ir.Lit) and isinstance(arg.value, str):
-                    low = arg.value.lower()
-                    if any(word in low for word in wordpress.CREDENTIAL_WORDS):
-                        return Evidence(f"a comparison of the request's '{arg.value}'", call.span)
+_VERIFIERS = wordpress.CREDENTIAL_CHECK_FUNCTIONS | wordpress.USER_CHECK_FUNCTIONS
+_DYING_CHECKS = frozenset({"check_ajax_referer", "check_admin_referer"})  # they die themselves on failure
+
+
+def _credential_read(expr: ir.Expr | None) -> str | None:
+    """The name of a credential-like request value read in ``expr`` (header or param), if any."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ir.MethodCall) and node.name.lower() in ("get_header", "get_param") and node.args:
+            arg = node.args[0].value
+            if isinstance(arg, ir.Lit) and isinstance(arg.value, str):
+                if any(word in arg.value.lower() for word in wordpress.CREDENTIAL_WORDS):
+                    return arg.value
+        if isinstance(node, ir.Expr):
+            for slot in node.__slots__:
+                child = getattr(node, slot, None)
+                if isinstance(child, ir.Expr):
+                    stack.append(child)
+                elif isinstance(child, tuple):
+                    stack.extend(getattr(item, "value", item) for item in child if isinstance(item, (ir.Expr, ir.Arg)))
     return None
+
+
+def credential_check(fn: ir.FunctionFact, index: SymbolIndex) -> Evidence | None:
+    """A gate in ``fn``: a nonce, token, signature or capability test whose failure stops the request
+    (``if ( ! wp_verify_nonce( … ) ) return new WP_Error( … );``), or a check that dies by itself.
+
+    A verification function merely called (to mint a token, to choose a post status) is not a gate.
+    """
+
+    def is_test(call) -> bool:
+        if _call_name(call) in _VERIFIERS:
+            return True
+        helper = next(_helpers(ir.FunctionFact(**{**_fields(fn), "calls": (ir.CallSite(call, 0),)}), index), None)
+        return helper is not None and find_call(helper, index, _VERIFIERS) is not None
+
+    for guard in fn.guards:
+        polarity = test_polarity(guard.condition, is_test)
+        if polarity is None and fn.compares:
+            name = _credential_read(guard.condition)
+            if name is not None and _denies(fn, guard):
+                return Evidence(f"a comparison of the request's '{name}'", guard.condition.span)
+        if polarity == "negative" and _denies(fn, guard):
+            return Evidence(_describe_test(guard.condition), guard.condition.span)
+    for site in fn.calls:
+        if _call_name(site.call) in _DYING_CHECKS:
+            return Evidence(f"{site.call.name}()", site.call.span)
+    return None
+
+
+def _describe_test(condition: ir.Expr) -> str:
+    stack = [condition]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ir.Call, ir.MethodCall, ir.StaticCall)):
+            return f"{node.name}()"
+        for slot in getattr(node, "__slots__", ()):
+            child = getattr(node, slot, None)
+            if isinstance(child, ir.Expr):
+                stack.append(child)
+    return "a check"
 
 
 def _last_assignment(fn: ir.FunctionFact, name: str) -> ir.Expr | None:
@@ -163,25 +218,133 @@ def non_boolean_returns(fn: ir.FunctionFact) -> list[tuple[ir.Return, str]]:
     return found
 
 
-def unchecked_true_returns(fn: ir.FunctionFact, index: SymbolIndex) -> list[tuple[ir.Return, str]]:
-    """Returns of a ``rest_authentication_errors`` callback that answer ``true`` on the cookie alone.
+_COOKIE_TESTS = frozenset({"is_user_logged_in", "current_user_can", "user_can", "is_super_admin"})
+_LOGICAL = frozenset({"||", "&&", "or", "and", "xor", "??", "?:"})
 
-    ``true`` (or a login / capability test, which the cookie alone satisfies) tells core that the request
-    is authenticated, and rest_cookie_check_errors then returns early without checking the nonce (§1.2).
-    A callback that verifies a credential of the request itself (a token, a signature) is not flagged.
+
+def may_answer_true(expr: ir.Expr | None, fn: ir.FunctionFact, depth: int = 0) -> str | None:
+    """How a ``rest_authentication_errors`` callback's return value can be ``true``, or None.
+
+    ``true`` itself, or a login / capability test — which the cookie alone satisfies — possibly inside a
+    ternary, a ``??`` or a boolean combination, or through a variable assigned earlier.
     """
-    if credential_check_strict(fn, index) is not None:
-        return []
+    if expr is None or depth > 6:
+        return None
+    if isinstance(expr, ir.Lit):
+        return "return true" if expr.value is True else None
+    if isinstance(expr, ir.Call) and _call_name(expr) in _COOKIE_TESTS:
+        return f"return {expr.name}(), true for any logged-in cookie"
+    if isinstance(expr, ir.Ternary):
+        for branch in (expr.condition if expr.then is None else expr.then, expr.otherwise):
+            found = may_answer_true(branch, fn, depth + 1)
+            if found is not None:
+                return found
+        return None
+    if isinstance(expr, ir.Op) and expr.op in _LOGICAL:
+        return may_answer_true(expr.left, fn, depth + 1) or may_answer_true(expr.right, fn, depth + 1)
+    if isinstance(expr, ir.Var):
+        assigned = _last_assignment(fn, expr.name)
+        return may_answer_true(assigned, fn, depth + 1) if assigned is not None else None
+    return None
+
+
+def checked_before(fn: ir.FunctionFact, offset: int, index: SymbolIndex, names: frozenset[str]) -> Evidence | None:
+    """A call of ``names`` made before byte ``offset`` of ``fn`` — directly or inside a helper called there."""
+    for site in fn.calls:
+        if site.offset >= offset:
+            break
+        if _call_name(site.call) in names:
+            return Evidence(f"{site.call.name}()", site.call.span)
+    for site, helper in _helper_sites(fn, index):
+        if site.offset < offset:
+            found = find_call(helper, index, names)
+            if found is not None:
+                return found
+    return None
+
+
+def _helper_sites(fn: ir.FunctionFact, index: SymbolIndex):
+    for site in fn.calls:
+        for helper in _helpers(ir.FunctionFact(**{**_fields(fn), "calls": (site,)}), index):
+            yield site, helper
+
+
+def _fields(fn: ir.FunctionFact) -> dict:
+    return {name: getattr(fn, name) for name in fn.__slots__}
+
+
+def unchecked_true_returns(fn: ir.FunctionFact, index: SymbolIndex) -> list[tuple[ir.Return, str]]:
+    """Returns of a ``rest_authentication_errors`` callback that can answer ``true`` on the cookie alone.
+
+    ``true`` tells core the request is authenticated, and rest_cookie_check_errors then returns early
+    without reading the nonce (§1.2). A return preceded by a verification of something the request carries
+    (a token, a signature, a nonce) is not flagged; one reached before that verification is.
+    """
     found = []
     for ret in fn.returns:
-        value = ret.value
-        if isinstance(value, ir.Lit) and value.value is True:
-            found.append((ret, "return true"))
-        elif isinstance(value, ir.Call) and _call_name(value) in ("is_user_logged_in", "current_user_can", "user_can"):
-            found.append((ret, f"return {value.name}(), true for any logged-in cookie"))
+        why = may_answer_true(ret.value, fn)
+        if why is None:
+            continue
+        if checked_before(fn, ret.offset, index, wordpress.CREDENTIAL_CHECK_FUNCTIONS) is None:
+            found.append((ret, why))
     return found
 
 
-def credential_check_strict(fn: ir.FunctionFact, index: SymbolIndex) -> Evidence | None:
-    """A verification of something the request carries (not merely who the cookie belongs to)."""
-    return find_call(fn, index, wordpress.CREDENTIAL_CHECK_FUNCTIONS)
+def test_polarity(condition: ir.Expr, is_test, depth: int = 0) -> str | None:
+    """'positive' when a branch on ``condition`` runs only if a test (``is_test(call)``) passed,
+    'negative' when it runs if the test failed, None when that cannot be told."""
+    if depth > 6:
+        return None
+    if isinstance(condition, (ir.Call, ir.MethodCall, ir.StaticCall)) and is_test(condition):
+        return "positive"
+    if isinstance(condition, ir.Unary) and condition.op == "!":
+        inner = test_polarity(condition.operand, is_test, depth + 1)
+        return {"positive": "negative", "negative": "positive"}.get(inner or "")
+    if isinstance(condition, ir.Op):
+        sides = [test_polarity(condition.left, is_test, depth + 1), test_polarity(condition.right, is_test, depth + 1)]
+        if condition.op in ("&&", "and") and "positive" in sides:
+            return "positive"
+        if condition.op in ("||", "or") and "negative" in sides:
+            return "negative"
+        if condition.op in ("===", "==", "!==", "!="):
+            literal = condition.right if isinstance(condition.right, ir.Lit) else condition.left if isinstance(condition.left, ir.Lit) else None
+            test = next((side for side in sides if side), None)
+            if literal is not None and test is not None:
+                falsy = literal.value in (False, None, 0, "") or literal.value is False
+                negated = condition.op in ("!==", "!=")
+                return test if falsy == negated else {"positive": "negative", "negative": "positive"}[test]
+    return None
+
+
+def _capability_test(call) -> bool:
+    return _call_name(call) in wordpress.CAPABILITY_CHECK_FUNCTIONS
+
+
+def _denies(fn: ir.FunctionFact, guard: ir.Guard) -> bool:
+    """The guard's body stops the request: it returns false, null or a WP_Error, or it exits."""
+    if any(guard.body_start <= offset < guard.body_end for offset in fn.exit_offsets):
+        return True
+    for ret in fn.returns:
+        if guard.body_start <= ret.offset < guard.body_end:
+            value = ret.value
+            if isinstance(value, ir.Lit) and (value.value is False or value.value is None):
+                return True
+            if isinstance(value, ir.New) and value.cls.rsplit("\\", 1)[-1].lower() == "wp_error":
+                return True
+            if isinstance(value, ir.Var) and _last_assignment(fn, value.name) is not None:
+                assigned = _last_assignment(fn, value.name)
+                if isinstance(assigned, ir.New) and assigned.cls.rsplit("\\", 1)[-1].lower() == "wp_error":
+                    return True
+    return False
+
+
+def only_checked_users_reach(fn: ir.FunctionFact, ret: ir.Return) -> bool:
+    """``ret`` runs only for users who passed a capability test: inside ``if ( test )``, or after
+    ``if ( ! test ) { return false; }``. A login test is not enough: every subscriber passes it."""
+    for guard in fn.guards:
+        polarity = test_polarity(guard.condition, _capability_test)
+        if polarity == "positive" and guard.body_start <= ret.offset < guard.body_end:
+            return True
+        if polarity == "negative" and guard.body_end <= ret.offset and _denies(fn, guard):
+            return True
+    return False

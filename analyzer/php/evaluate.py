@@ -83,6 +83,12 @@ class Env:
     offset: int
     bindings: Mapping[str, Value] = field(default_factory=dict)
     depth: int = 0
+    # For each bound variable, the byte offset after which assignments in the function update it (the
+    # foreach that bound it; -1 for parameters, which the whole body may reassign).
+    bound_at: Mapping[str, int] = field(default_factory=dict)
+
+    def at(self, offset: int) -> "Env":
+        return Env(self.function, self.class_name, offset, self.bindings, self.depth + 1, self.bound_at)
 
 
 def php_string(value: Value) -> str | None:
@@ -214,6 +220,15 @@ class Evaluator:
         return unknown("conditional value", expr.span)
 
     def _eval_Op(self, expr: ir.Op, env: Env) -> Value:
+        if expr.op == "+":
+            left, right = self.eval(expr.left, env), self.eval(expr.right, env)
+            if isinstance(left, ArrayV) and isinstance(right, ArrayV):
+                # Array union: keys of the left operand win.
+                keys = set(left.keys())
+                extra = tuple((k, v) for k, v in right.items if k not in keys)
+                spans = left.key_spans + tuple((k, sp) for k, sp in right.key_spans if k not in keys)
+                return ArrayV(left.span, left.items + extra, left.complete and right.complete, spans)
+            return unknown("operator +", expr.span)
         if expr.op == "??":
             left = self.eval(expr.left, env)
             if isinstance(left, Known) and left.value is not None:
@@ -235,8 +250,10 @@ class Evaluator:
     # --- names ------------------------------------------------------------------------------------
 
     def _scope_class(self, scope: str, env: Env) -> str | None:
-        if scope in ("self", "static"):
-            return env.class_name
+        if scope == "static":
+            return env.class_name  # late static binding: the class the code runs for
+        if scope == "self":
+            return env.function.class_name or env.class_name  # the class the code is written in
         if scope == "parent":
             return self.index.parent_class(env.class_name)
         cls = self.index.class_(scope, env.function.namespace)
@@ -337,9 +354,7 @@ class Evaluator:
 
     def _eval_Var(self, expr: ir.Var, env: Env) -> Value:
         name = expr.name
-        if name in env.bindings:
-            return env.bindings[name]
-        if name == "this":
+        if name == "this" and name not in env.bindings:
             return ObjectV(expr.span, env.class_name) if env.class_name else unknown("$this outside a class", expr.span)
         guard = ("var", env.function.key, name, env.offset)
         if guard in self._active:
@@ -351,21 +366,27 @@ class Evaluator:
             self._active.discard(guard)
 
     def _variable(self, name: str, env: Env, span: Span) -> Value:
+        """The value of ``$name`` at ``env.offset``: the last assignment before it (after the loop or call
+        that bound it, if bound), then element updates ``$name[k] = v`` / ``$name[] = v`` in order."""
         fn = env.function
+        bound = name in env.bindings
+        after = env.bound_at.get(name, -1) if bound else -1
         base: ir.Assign | None = None
         updates: list[ir.Assign] = []
         for assign in fn.assignments:
             if assign.offset >= env.offset:
                 break
+            if assign.offset <= after:
+                continue
             target = assign.target
             if isinstance(target, ir.Var) and target.name == name:
                 base, updates = assign, []
-            elif isinstance(target, ir.Sub) and isinstance(target.base, ir.Var) and target.base.name == name:
-                updates.append(assign)
             elif isinstance(target, ir.Sub) and _sub_root(target) == name:
-                updates.append(assign)  # nested $a['x']['y'] = … : makes the value unknown below
+                updates.append(assign)  # nested $a['x']['y'] = … makes the value unknown below
         if base is not None:
-            value = self.eval(base.value, Env(fn, env.class_name, base.offset, env.bindings, env.depth + 1))
+            value = self.eval(base.value, env.at(base.offset))
+        elif bound:
+            value = env.bindings[name]
         elif name in fn.uses and fn.parent_key is not None:
             parent = self.index.by_key.get(fn.parent_key)
             if parent is None:
@@ -378,12 +399,12 @@ class Evaluator:
             assert isinstance(target, ir.Sub)
             if not isinstance(value, ArrayV) or not isinstance(target.base, ir.Var):
                 return unknown(f"${name} modified in a way not modelled", span)
-            element = self.eval(update.value, Env(fn, env.class_name, update.offset, env.bindings, env.depth + 1))
+            element = self.eval(update.value, env.at(update.offset))
             if target.key is None:
                 next_index = max([k + 1 for k in value.keys() if isinstance(k, int)], default=0)
                 value = ArrayV(value.span, value.items + ((next_index, element),), value.complete, value.key_spans)
                 continue
-            key = _array_key(self.eval(target.key, Env(fn, env.class_name, update.offset, env.bindings, env.depth + 1)))
+            key = _array_key(self.eval(target.key, env.at(update.offset)))
             if key is None:
                 return unknown(f"${name}[…] with an unknown key", span)
             items = tuple((k, v) for k, v in value.items if k != key) + ((key, element),)
@@ -447,6 +468,11 @@ class Evaluator:
                 "strtoupper": str.upper,
             }[name](text)
             return Known(expr.span, result)
+        if name == "has_filter":
+            values = self._args(expr.args, env)
+            names = tuple(php_string(v) for v in values[:2])
+            priority = wordpress.CORE_FILTER_PRIORITIES.get(names) if len(names) == 2 else None
+            return Known(expr.span, priority) if priority is not None else unknown("has_filter", expr.span)
         if name in wordpress.OPAQUE_FUNCTIONS:
             return unknown(f"value of {name}()", expr.span)
         fn = self.index.function(expr.name, env.function.namespace)
@@ -482,7 +508,7 @@ class Evaluator:
         self._active.add(guard)
         try:
             # Returns are evaluated after every assignment of the body (return offsets are not kept).
-            inner = Env(fn, class_name or fn.class_name, 1 << 62, bindings, env.depth + 1)
+            inner = Env(fn, class_name or fn.class_name, 1 << 62, bindings, env.depth + 1, {p: -1 for p in bindings})
             values = [self.eval(ret.value, inner) for ret in returns]
             first = values[0]
             if all(v == first for v in values[1:]):

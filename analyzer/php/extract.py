@@ -19,6 +19,20 @@ MAX_DEPTH = 64  # expression nesting converted before giving up with Opaque
 
 FUNCTION_NODES = frozenset({"function_definition", "method_declaration", "anonymous_function", "arrow_function"})
 CLASS_NODES = frozenset({"class_declaration", "trait_declaration", "interface_declaration", "enum_declaration"})
+# tree-sitter-php 0.25 cannot parse a class constant named NAMESPACE (``const NAMESPACE = 'acme/v1';``,
+# common in REST controllers): the whole class turns into ERROR nodes. The parser is given a copy with the
+# name replaced by a placeholder of the same length, so every offset and column stays true.
+_CONST_NAMESPACE = re.compile(rb"(?i)(\bconst\s+)namespace\b")
+NAMESPACE_PLACEHOLDER = "NAMESPAC_"
+
+
+def parser_input(data: bytes) -> bytes:
+    """The bytes to hand to tree-sitter for ``data`` (see _CONST_NAMESPACE)."""
+    if b"onst" not in data and b"ONST" not in data:
+        return data
+    return _CONST_NAMESPACE.sub(lambda m: m.group(1) + NAMESPACE_PLACEHOLDER.encode(), data)
+
+
 _ESCAPES = re.compile(rb"\\(?:[\\$\"nrtvef0]|x[0-9A-Fa-f]{1,2}|u\{[0-9A-Fa-f]+\})")
 
 
@@ -41,6 +55,7 @@ class _FileExtractor:
         self.buckets: dict[int | None, dict[str, list]] = {}
         self.namespaces: list[tuple[int, int | None, str]] = []  # (start, end if braced, name)
         self.file_scope: ir.FunctionFact | None = None
+        self.aliases: dict[str, str] = {}  # lower-cased alias -> qualified name, from ``use`` statements
 
     # --- context -------------------------------------------------------------------------------
 
@@ -143,7 +158,7 @@ class _FileExtractor:
             named = node.named_children
             if len(named) != 2 or named[1].type != "name":
                 return ir.Opaque(span, t)
-            return ir.ClassConst(span, self._scope(named[0], node.start_byte), _text(named[1]))
+            return ir.ClassConst(span, self._scope(named[0], node.start_byte), _const_name(_text(named[1])))
         if t == "subscript_expression":
             named = node.named_children
             if not named:
@@ -323,6 +338,10 @@ class _FileExtractor:
             return low
         if raw.startswith("\\"):
             return raw[1:]
+        first, _, rest = raw.partition("\\")
+        alias = self.aliases.get(first.lower())
+        if alias is not None:
+            return alias + ("\\" + rest if rest else "")
         # Relative names are kept as written; the model falls back to short-name lookup.
         return raw
 
@@ -351,9 +370,12 @@ class _FileExtractor:
         params = self._params(node.child_by_field_name("parameters"))
         body = node.child_by_field_name("body")
         bucket = self._bucket(node.id)
-        returns = [ir.Return(self.expr(r.named_children[0]) if r.named_children else None, self.source.span_of(r)) for r in bucket.get("return", ())]
+        returns = [
+            ir.Return(self.expr(r.named_children[0]) if r.named_children else None, self.source.span_of(r), r.start_byte)
+            for r in bucket.get("return", ())
+        ]
         if kind == "arrow" and body is not None:
-            returns = [ir.Return(self.expr(body), self.source.span_of(body))]
+            returns = [ir.Return(self.expr(body), self.source.span_of(body), body.start_byte)]
         uses: list[str] = []
         for child in node.named_children:
             if child.type == "anonymous_function_use_clause":
@@ -373,7 +395,9 @@ class _FileExtractor:
             returns=tuple(returns),
             calls=self._calls(bucket),
             assignments=self._assignments(bucket),
-            exits=bool(bucket.get("exit")) or self._calls_exit(bucket),
+            exits=bool(bucket.get("exit")) or bool(self._exit_calls(bucket)),
+            exit_offsets=tuple(sorted([n.start_byte for n in bucket.get("exit", ())] + self._exit_calls(bucket))),
+            guards=self._guards(bucket),
             compares=bool(bucket.get("compare")),
             uses=tuple(uses),
             span=self.source.span_of(node),
@@ -405,12 +429,23 @@ class _FileExtractor:
         return tuple(sites)
 
     @staticmethod
-    def _calls_exit(bucket) -> bool:
+    def _exit_calls(bucket) -> list[int]:
+        offsets = []
         for node in bucket.get("call", ()):
             fn = node.child_by_field_name("function")
             if fn is not None and _text(fn).lstrip("\\").lower() in ("wp_die", "wp_send_json", "wp_send_json_error", "wp_send_json_success", "die", "exit"):
-                return True
-        return False
+                offsets.append(node.start_byte)
+        return offsets
+
+    def _guards(self, bucket) -> tuple[ir.Guard, ...]:
+        guards = []
+        for node in bucket.get("if", ()):
+            condition = node.child_by_field_name("condition")
+            body = node.child_by_field_name("body")
+            if condition is None or body is None:
+                continue
+            guards.append(ir.Guard(self.expr(condition), node.start_byte, body.start_byte, body.end_byte))
+        return tuple(guards)
 
     def _assignments(self, bucket) -> tuple[ir.Assign, ...]:
         assigns = []
@@ -419,8 +454,15 @@ class _FileExtractor:
             if left is None or right is None:
                 continue
             target = self.expr(left)
-            if isinstance(target, (ir.Var, ir.Sub, ir.Prop, ir.StaticProp)):
-                assigns.append(ir.Assign(target, self.expr(right), node.start_byte))
+            if not isinstance(target, (ir.Var, ir.Sub, ir.Prop, ir.StaticProp)):
+                continue
+            value = self.expr(right)
+            if node.type == "augmented_assignment_expression":
+                # $a .= 'x' is $a = $a . 'x'; $a += [ … ] is an array union; others become opaque values.
+                op = self._operator(node).rstrip("=")
+                span = self.source.span_of(node)
+                value = ir.Concat(span, (target, value)) if op == "." else ir.Op(span, op, target, value)
+            assigns.append(ir.Assign(target, value, node.start_byte))
         return tuple(assigns)
 
     # --- the file ---------------------------------------------------------------------------------
@@ -433,6 +475,17 @@ class _FileExtractor:
             body = ns.child_by_field_name("body")
             self.namespaces.append((ns.start_byte, ns.end_byte if body is not None else None, _text(name) if name is not None else ""))
         self.namespaces.sort()
+        for use in definitions.get("use", ()):
+            for clause in use.named_children:
+                if clause.type != "namespace_use_clause":
+                    continue
+                names = [c for c in clause.named_children if c.type in ("name", "qualified_name")]
+                alias = clause.child_by_field_name("alias")
+                target = next((c for c in names if alias is None or c.id != alias.id), None)
+                if target is not None:
+                    qualified = _text(target).lstrip("\\")
+                    short = _text(alias) if alias is not None else qualified.rsplit("\\", 1)[-1]
+                    self.aliases[short.lower()] = qualified
 
         for capture, nodes in queries.load("php", "bodies").captures(root).items():
             for node in nodes:
@@ -445,7 +498,7 @@ class _FileExtractor:
         self.file_scope = ir.FunctionFact(
             kind="file", name=None, class_name=None, namespace="", params=(), returns=(),
             calls=self._calls(self._bucket(None)), assignments=self._assignments(self._bucket(None)),
-            exits=False, compares=False, uses=(), span=self.source.span_of(root), body_offset=0,
+            exits=False, exit_offsets=(), guards=(), compares=False, uses=(), span=self.source.span_of(root), body_offset=0,
             key=(self.source.path, -1),
         )
 
@@ -475,6 +528,7 @@ class _FileExtractor:
         constants: list[tuple[str, ir.Expr]] = []
         properties: list[tuple[str, ir.Expr | None]] = []
         methods: list[ir.FunctionFact] = []
+        traits: list[str] = []
         for child in node.named_children:
             if child.type == "base_clause":
                 base = next((c for c in child.named_children if c.type in ("name", "qualified_name")), None)
@@ -487,7 +541,7 @@ class _FileExtractor:
                     if element.type == "const_element":
                         parts = element.named_children
                         if len(parts) >= 2:
-                            constants.append((_text(parts[0]), self.expr(parts[-1])))
+                            constants.append((_const_name(_text(parts[0])), self.expr(parts[-1])))
             elif member.type == "property_declaration":
                 for element in member.named_children:
                     if element.type == "property_element":
@@ -497,7 +551,12 @@ class _FileExtractor:
                             properties.append((_text(pname)[1:], self.expr(default) if default is not None else None))
             elif member.type == "method_declaration":
                 methods.append(self.function(member))
-        return ir.ClassFact(name, parent, tuple(constants), tuple(properties), tuple(methods), self.source.span_of(node))
+            elif member.type == "use_declaration":
+                traits.extend(self._class_ref(c, node.start_byte) for c in member.named_children if c.type in ("name", "qualified_name"))
+        abstract = any(c.type == "abstract_modifier" for c in node.children)
+        return ir.ClassFact(
+            name, parent, tuple(constants), tuple(properties), tuple(methods), self.source.span_of(node), tuple(traits), abstract
+        )
 
     def _constants(self, definitions) -> tuple[ir.ConstantFact, ...]:
         found: list[ir.ConstantFact] = []
@@ -535,7 +594,7 @@ class _FileExtractor:
                         value = _var_name(v)
                     elif binding is not None:
                         value = _var_name(binding)
-                    chain.append(ir.Foreach(source, key, value, self.source.span_of(parent)))
+                    chain.append(ir.Foreach(source, key, value, self.source.span_of(parent), parent.start_byte))
             parent = parent.parent
         return tuple(reversed(chain))
 
@@ -566,11 +625,18 @@ class _FileExtractor:
         for _, match in queries.load("php", "auth_filters").matches(self.root):
             call = match["call"][0]
             args = [a.value for a in self._args(call.child_by_field_name("arguments"), 0) if not a.spread]
+            if not args or args[0] != self.expr(match["hook"][0]):
+                continue  # the hook name is not the first argument
+            function = _text(match["function"][0]).lstrip("\\").lower()
+            if function == "remove_all_filters":  # remove_all_filters( $hook_name, $priority = false )
+                callback, priority = None, (args[1] if len(args) > 1 else None)
+            else:
+                callback, priority = (args[1] if len(args) > 1 else None), (args[2] if len(args) > 2 else None)
             yield ir.HookCall(
-                function=_text(match["function"][0]).lstrip("\\").lower(),
+                function=function,
                 hook=args[0],
-                callback=args[1] if len(args) > 1 else None,
-                priority=args[2] if len(args) > 2 else None,
+                callback=callback,
+                priority=priority,
                 span=self.source.span_of(call),
                 scope=self._scope_of(call),
                 offset=call.start_byte,
@@ -590,6 +656,10 @@ def _var_name(node) -> str | None:
     if node.type == "by_ref" and node.named_children:
         return _var_name(node.named_children[0])
     return None
+
+
+def _const_name(name: str) -> str:
+    return "NAMESPACE" if name == NAMESPACE_PLACEHOLDER else name
 
 
 def _decode_escape(raw: bytes) -> str:

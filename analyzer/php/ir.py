@@ -176,6 +176,17 @@ class Param:
 class Return:
     value: Expr | None
     span: Span
+    offset: int = 0  # byte offset in its file: orders it against calls and guards
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    """An ``if`` (or ``elseif``) directly in a function body: its condition and the byte range of its body."""
+
+    condition: Expr
+    offset: int
+    body_start: int
+    body_end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +214,7 @@ class Foreach:
     key: str | None
     value: str | None
     span: Span
+    offset: int = 0  # byte offset of the foreach: assignments after it may update the loop variables
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -221,6 +233,8 @@ class FunctionFact:
     calls: tuple[CallSite, ...]
     assignments: tuple[Assign, ...]
     exits: bool  # exit / die / throw directly in the body
+    exit_offsets: tuple[int, ...]  # where they are
+    guards: tuple[Guard, ...]  # if / elseif statements, in order
     compares: bool  # an equality comparison directly in the body
     uses: tuple[str, ...]  # closure ``use`` variables
     span: Span
@@ -245,6 +259,8 @@ class ClassFact:
     properties: tuple[tuple[str, Expr | None], ...]
     methods: tuple[FunctionFact, ...]
     span: Span
+    traits: tuple[str, ...] = ()  # ``use SomeTrait;`` inside the class body
+    abstract: bool = False
 
 
 @dataclass(frozen=True, slots=True)

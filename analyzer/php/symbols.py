@@ -95,12 +95,26 @@ class SymbolIndex:
         return chain
 
     def method(self, class_name: str | None, method: str) -> ir.FunctionFact | None:
+        """The method a call on ``class_name`` runs: the class's own, its traits', then its ancestors'."""
         low = method.lower()
         for cls in self.lineage(self.class_(class_name)):
-            for fn in cls.methods:
-                if fn.name and fn.name.lower() == low:
-                    return fn
+            namespace = cls.name.rpartition("\\")[0]
+            for owner in (cls, *(self.class_(t, namespace) for t in cls.traits)):
+                for fn in owner.methods if owner is not None else ():
+                    if fn.name and fn.name.lower() == low:
+                        return fn
         return None
+
+    def descendants(self, class_name: str | None) -> list[ir.ClassFact]:
+        """Plugin classes that extend ``class_name``, directly or not."""
+        target = self.class_(class_name)
+        if target is None:
+            return []
+        found = []
+        for cls in self.classes.values():
+            if cls is not target and target in self.lineage(cls)[1:]:
+                found.append(cls)
+        return sorted(found, key=lambda c: c.name)
 
     def class_constant(self, class_name: str | None, name: str) -> ir.Expr | None:
         for cls in self.lineage(self.class_(class_name)):

@@ -6,7 +6,9 @@ whose `permission_callback` always grants: `'__return_true'`, a closure or arrow
 whose body only returns `true`.
 
 A write route that is public by design — its `callback` verifies a nonce, token, signature or capability
-itself before acting (contact forms, beacons, webhooks) — is reported as a `note` that says so.
+itself and stops the request when it fails (`if ( ! wp_verify_nonce( … ) ) return new WP_Error( … );`;
+contact forms, beacons, webhooks) — is reported as a `note` that says so. A verification function that is
+merely called (to mint a token, to pick a post status) does not make a route public by design.
 
 ## Why is this bad?
 Failure stage: **permission**. Core calls the permission callback and lets the request through on any value
@@ -90,7 +92,18 @@ def check(model: PluginModel) -> Iterator[Finding]:
             by_location[endpoint.permission.span or endpoint.span].append(endpoint)
 
     for span, endpoints in by_location.items():
-        first = endpoints[0]
+        # Each route behind this permission_callback is judged on its own callback: one shared
+        # '__return_true' must not let a verified webhook excuse an unverified sibling.
+        verified: list[tuple[RestEndpoint, object]] = []
+        unverified: list[RestEndpoint] = []
+        for endpoint in endpoints:
+            handler = endpoint.callback
+            gate = model.credential_check(handler.function) if handler is not None and handler.function is not None else None
+            if gate is None:
+                unverified.append(endpoint)
+            else:
+                verified.append((endpoint, gate))
+        first = (unverified or [e for e, _ in verified])[0]
         cb = first.permission.callback
         assert cb is not None
         related: list[Related] = []
@@ -101,25 +114,20 @@ def check(model: PluginModel) -> Iterator[Finding]:
             grants = f"{_text.callback(cb)} always returns true"
         related.append(Related(first.registration, f"{_text.route(first)} is registered here"))
 
-        verification = None
-        for endpoint in endpoints:
-            handler = endpoint.callback
-            if handler is not None and handler.function is not None:
-                verification = model.credential_check(handler.function)
-                if verification is not None:
-                    break
-        if verification is not None:
-            related.append(Related(verification.span, f"the callback verifies {verification.description}"))
+        if unverified:
             message = (
-                f"{_text.routes(endpoints)} is public by design: its permission_callback {grants}, and the callback "
-                f"checks {ref(len(related), verification.description)} itself before acting. Keep that check first in "
-                f"the callback; suppress this note with a reason if anonymous writes are intended."
+                f"{_text.routes(unverified)} accepts writes from anyone: its permission_callback {grants}, so core "
+                f"lets every request through at the permission stage and anonymous visitors run the callback as "
+                f"user 0. Check a capability instead, e.g. 'permission_callback' => fn() => "
+                f"current_user_can( 'edit_posts' )."
             )
-            yield Finding(RULE.code, "note", message, span, tuple(related))
+            yield Finding(RULE.code, RULE.level, message, span, tuple(related))
             continue
+        gate = verified[0][1]
+        related.append(Related(gate.span, f"the callback stops the request unless {gate.description} passes"))
         message = (
-            f"{_text.routes(endpoints)} accepts writes from anyone: its permission_callback {grants}, so core lets "
-            f"every request through at the permission stage and anonymous visitors run the callback as user 0. "
-            f"Check a capability instead, e.g. 'permission_callback' => fn() => current_user_can( 'edit_posts' )."
+            f"{_text.routes([e for e, _ in verified])} is public by design: its permission_callback {grants}, and "
+            f"the callback stops the request unless {ref(len(related), gate.description)} passes. Keep that check "
+            f"first in the callback; suppress this note with a reason if anonymous writes are intended."
         )
-        yield Finding(RULE.code, RULE.level, message, span, tuple(related))
+        yield Finding(RULE.code, "note", message, span, tuple(related))

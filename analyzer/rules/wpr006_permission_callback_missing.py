@@ -4,6 +4,8 @@ Finds REST endpoints registered without a usable `permission_callback`: the key 
 callable (`null`, `false`, `''`, `true`). Remember that `methods` defaults to `GET` when omitted.
 
 Reported as an error on endpoints that accept a write method and as a warning on read-only ones.
+`'permission_callback' => true` is always a warning: core does call it, and on PHP 8 the request fails
+with a `TypeError` (HTTP 500) — broken, not public.
 
 ## Why is this bad?
 Failure stage: **permission** — there is none. Core skips the permission check when the callback is empty,
@@ -55,7 +57,7 @@ RULE = Rule(
     queries=("php/rest_routes",),
     cwe=(862,),
     security_severity="7.5",
-    levels="error on write routes, warning on read-only routes",
+    levels="error on write routes, warning on read-only routes and for `true`",
     references=(
         "https://developer.wordpress.org/rest-api/extending-the-rest-api/adding-custom-endpoints/#permissions-callback",
         "https://cwe.mitre.org/data/definitions/862.html",
@@ -94,6 +96,14 @@ def check(model: PluginModel) -> Iterator[Finding]:
             message = (
                 f"'{permission.key}' is not a key core reads, so {what} has no permission_callback and is public "
                 f"({consequence}). Rename the key to 'permission_callback'."
+            )
+        elif permission.literal == "true":
+            # true is not empty, so core calls it: call_user_func( true, … ) throws a TypeError on PHP 8.
+            level = "warning"
+            message = (
+                f"'permission_callback' => true is not a callable: core calls it, and on PHP 8 every request to "
+                f"{what} fails with a TypeError (HTTP 500). Use '__return_true' for a public route, or a "
+                f"capability check."
             )
         else:
             message = (

@@ -58,20 +58,6 @@ RULE = Rule(
 _IDENTITY = ("get_current_user_id", "a user ID")
 
 
-def _guarded_elsewhere(fn: ir.FunctionFact, ret: ir.Return) -> bool:
-    """The body checks the user somewhere other than in this return: only checked users reach it."""
-    for site in fn.calls:
-        span = site.call.span
-        inside = (span.line, span.column) >= (ret.span.line, ret.span.column) and (span.end_line, span.end_column) <= (
-            ret.span.end_line,
-            ret.span.end_column,
-        )
-        name = site.call.name.rsplit("\\", 1)[-1].lower()
-        if not inside and name in wordpress.USER_CHECK_FUNCTIONS:
-            return True
-    return False
-
-
 def check(model: PluginModel) -> Iterator[Finding]:
     by_location: dict[object, tuple[str, list[RestEndpoint], ir.FunctionFact | None]] = {}
     grouped: dict[object, list[RestEndpoint]] = defaultdict(list)
@@ -88,7 +74,9 @@ def check(model: PluginModel) -> Iterator[Finding]:
         if cb.function is None:
             continue
         for ret, reason in behaviour.non_boolean_returns(cb.function):
-            if not reason.startswith(_IDENTITY) and _guarded_elsewhere(cb.function, ret):
+            # A setting returned only to users who passed a capability check is their decision, not a
+            # grant to everyone; a user ID or a deny value returned to everyone is the bug.
+            if not reason.startswith(_IDENTITY) and behaviour.only_checked_users_reach(cb.function, ret):
                 continue
             grouped[ret.span].append(endpoint)
             by_location.setdefault(ret.span, (reason, grouped[ret.span], cb.function))
@@ -99,7 +87,7 @@ def check(model: PluginModel) -> Iterator[Finding]:
         subject = "This permission callback returns" if fn is not None else "The permission callback is"
         message = (
             f"{subject} {reason} (for {_text.routes(endpoints)}): core denies only false, null or a WP_Error, so "
-            f"0, '' and [] let every visitor through at the permission stage. Return a boolean, e.g. "
-            f"is_user_logged_in() or get_current_user_id() > 0."
+            f"0, '' and [] let whoever reaches this return through at the permission stage (a visitor, for a "
+            f"user ID of 0). Return a boolean, e.g. is_user_logged_in() or get_current_user_id() > 0."
         )
         yield Finding(RULE.code, RULE.level, message, span, related)

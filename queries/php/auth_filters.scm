@@ -3,6 +3,8 @@
 ; prefilter: rest_authentication_errors
 (function_call_expression
   function: [(name) (qualified_name)] @function
-  arguments: (arguments . (argument [(string) (encapsed_string)] @hook))
+  ; no "." anchor: a comment before the first argument must not hide the call (extraction checks the
+  ; hook is the first argument)
+  arguments: (arguments (argument [(string) (encapsed_string)] @hook))
   (#match? @function "^\\\\?(add_filter|remove_filter|remove_all_filters)$")
   (#match? @hook "^[\"']rest_authentication_errors[\"']$")) @call

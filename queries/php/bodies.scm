@@ -1,11 +1,15 @@
 ; What a function body does, bucketed by the nearest enclosing function-like node: what it returns, what
-; it calls and assigns, whether it can stop (exit / die / throw) and whether it compares for equality.
+; it calls and assigns, whether it can stop (exit / die / throw), whether it compares for equality,
+; and the if / elseif statements that guard what follows.
 (return_statement) @return
 (function_call_expression) @call
 (member_call_expression) @call
 (nullsafe_member_call_expression) @call
 (scoped_call_expression) @call
 (assignment_expression) @assign
+(augmented_assignment_expression) @assign
 (exit_statement) @exit
 (throw_expression) @exit
 (binary_expression ["===" "!==" "==" "!="]) @compare
+(if_statement) @if
+(else_if_clause) @if

@@ -4,6 +4,7 @@
 (trait_declaration name: (name) @name) @class
 (const_declaration) @const
 (namespace_definition) @namespace
+(namespace_use_declaration) @use
 (function_call_expression
   function: [(name) (qualified_name)] @define.function
   arguments: (arguments . (argument [(string) (encapsed_string)] @define.name) . (argument) @define.value)
