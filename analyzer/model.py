@@ -157,6 +157,7 @@ class PluginModel:
         self.index = SymbolIndex(self.php_files)
         self.evaluator = Evaluator(self.index)
         self._unresolved_calls: set[tuple[str, int]] = set()  # route calls with an unknown path or permission
+        self.errors: list[tuple[str, str]] = []  # (path, message): constructs whose resolution failed
         self.rest_endpoints: tuple[RestEndpoint, ...] = tuple(self._resolve_routes())
         self.auth_filters: tuple[AuthFilter, ...] = tuple(self._resolve_auth_filters())
 
@@ -280,14 +281,18 @@ class PluginModel:
         seen: set[tuple] = set()
         for facts in self.php_files:
             for call in facts.routes:
-                for env in self._environments(call):
-                    for endpoint in self._route_endpoints(call, env):
-                        if endpoint.path is None or endpoint.permission.status == "unknown":
-                            self._unresolved_calls.add((call.span.path, call.offset))
-                        identity = (endpoint.span, endpoint.permission.span, endpoint.namespace, endpoint.route, endpoint.methods)
-                        if identity not in seen:
-                            seen.add(identity)
-                            yield endpoint
+                try:
+                    endpoints = [e for env in self._environments(call) for e in self._route_endpoints(call, env)]
+                except Exception as error:  # keep every other route
+                    self.errors.append((call.span.path, f"line {call.span.line}: could not resolve this route ({type(error).__name__}: {error})"))
+                    continue
+                for endpoint in endpoints:
+                    if endpoint.path is None or endpoint.permission.status == "unknown":
+                        self._unresolved_calls.add((call.span.path, call.offset))
+                    identity = (endpoint.span, endpoint.permission.span, endpoint.namespace, endpoint.route, endpoint.methods)
+                    if identity not in seen:
+                        seen.add(identity)
+                        yield endpoint
 
     def _route_endpoints(self, call: ir.RouteCall, env: Env) -> Iterator[RestEndpoint]:
         ev = self.evaluator
@@ -357,15 +362,22 @@ class PluginModel:
     def _resolve_auth_filters(self) -> Iterator[AuthFilter]:
         for facts in self.php_files:
             for hook in facts.hooks:
-                env = Env(hook.scope, hook.scope.class_name, hook.offset)
-                callback = None
-                if hook.callback is not None:
-                    callback = self.resolve_callable(self.evaluator.evaluate(hook.callback, env), env)
-                priority: int | None = 10
-                if hook.priority is not None:
-                    value = self.evaluator.evaluate(hook.priority, env)
-                    priority = value.value if isinstance(value, Known) and isinstance(value.value, int) and not isinstance(value.value, bool) else None
-                yield AuthFilter(hook.function, callback, priority, hook.priority is not None, hook.span)
+                try:
+                    yield self._auth_filter(hook)
+                except Exception as error:  # keep every other hook
+                    self.errors.append((hook.span.path, f"line {hook.span.line}: could not resolve this hook ({type(error).__name__}: {error})"))
+
+    def _auth_filter(self, hook: ir.HookCall) -> AuthFilter:
+        env = Env(hook.scope, hook.scope.class_name, hook.offset)
+        callback = None
+        if hook.callback is not None:
+            callback = self.resolve_callable(self.evaluator.evaluate(hook.callback, env), env)
+        priority: int | None = 10  # add_filter's default
+        if hook.priority is not None:
+            value = self.evaluator.evaluate(hook.priority, env)
+            known = isinstance(value, Known) and isinstance(value.value, int) and not isinstance(value.value, bool)
+            priority = value.value if known else None
+        return AuthFilter(hook.function, callback, priority, hook.priority is not None, hook.span)
 
     # --- for tests and tooling -------------------------------------------------------------------
 

@@ -68,8 +68,8 @@ class _Parsed:
         try:
             tree = self.parser.parse(parser_input(data))
             facts = extract(source, tree)
-        except (RecursionError, MemoryError, ValueError, UnicodeError) as error:
-            self.result.errors.append(ScanError(rel, f"could not analyse: {type(error).__name__}: {error}"))
+        except Exception as error:  # one odd file must not cost the findings of every other file
+            self.result.errors.append(ScanError(rel, f"could not analyse this file ({type(error).__name__}: {error})"))
             return
         self.result.sources[rel] = source
         self.result.stats.files_parsed += 1
@@ -167,9 +167,13 @@ def scan(paths: list[Path], options: ScanOptions | None = None) -> ScanResult:
         model = PluginModel(parsed.facts)
 
     result.model = model
+    result.errors.extend(ScanError(path, message) for path, message in model.errors)
     findings: set[Finding] = set()
     for rule in enabled:
-        findings.update(rule.check(model))
+        try:
+            findings.update(rule.check(model))
+        except Exception as error:  # a failing rule must not cost the other rules' findings
+            result.errors.append(ScanError(".", f"rule {rule.RULE.code} failed ({type(error).__name__}: {error})"))
     result.findings = sorted(findings, key=lambda f: f.sort_key)
     result.errors.sort(key=lambda e: (e.path, e.message))
     return result
