@@ -163,9 +163,6 @@ class PluginModel:
 
     # --- behaviour of callbacks (used by rules) -----------------------------------------------------
 
-    def user_check(self, fn: ir.FunctionFact) -> behaviour.Evidence | None:
-        return behaviour.user_check(fn, self.index)
-
     def credential_check(self, fn: ir.FunctionFact) -> behaviour.Evidence | None:
         return behaviour.credential_check(fn, self.index)
 

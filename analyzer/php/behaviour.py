@@ -47,20 +47,24 @@ def _harmless(call: ir.Call | ir.MethodCall | ir.StaticCall) -> bool:
     return False
 
 
+def _target(fn: ir.FunctionFact, call: ir.Call | ir.MethodCall | ir.StaticCall, index: SymbolIndex) -> ir.FunctionFact | None:
+    """The plugin function or method a call in ``fn`` runs, when it can be told without evaluation."""
+    if isinstance(call, ir.Call):
+        target = index.function(call.name, fn.namespace)
+    elif isinstance(call, ir.MethodCall) and isinstance(call.obj, ir.Var) and call.obj.name == "this":
+        target = index.method(fn.class_name, call.name)
+    elif isinstance(call, ir.StaticCall):
+        target = index.method(fn.class_name if call.scope in ("self", "static", "parent") else call.scope, call.name)
+    else:
+        target = None
+    return target if target is not fn else None
+
+
 def _helpers(fn: ir.FunctionFact, index: SymbolIndex):
     """Plugin functions and methods that ``fn`` calls directly."""
     for site in fn.calls:
-        call = site.call
-        if isinstance(call, ir.Call):
-            target = index.function(call.name, fn.namespace)
-        elif isinstance(call, ir.MethodCall) and isinstance(call.obj, ir.Var) and call.obj.name == "this":
-            target = index.method(fn.class_name, call.name)
-        elif isinstance(call, ir.StaticCall):
-            scope = fn.class_name if call.scope in ("self", "static", "parent") else call.scope
-            target = index.method(scope, call.name)
-        else:
-            target = None
-        if target is not None and target is not fn:
+        target = _target(fn, site.call, index)
+        if target is not None:
             yield target
 
 
@@ -80,11 +84,6 @@ def find_call(fn: ir.FunctionFact, index: SymbolIndex, names: frozenset[str], de
             next_frontier.extend(_helpers(current, index))
         frontier = next_frontier
     return None
-
-
-def user_check(fn: ir.FunctionFact, index: SymbolIndex) -> Evidence | None:
-    """A capability or login check made by ``fn`` (or a helper it calls)."""
-    return find_call(fn, index, wordpress.USER_CHECK_FUNCTIONS)
 
 
 _VERIFIERS = wordpress.CREDENTIAL_CHECK_FUNCTIONS | wordpress.USER_CHECK_FUNCTIONS
@@ -121,7 +120,7 @@ def credential_check(fn: ir.FunctionFact, index: SymbolIndex) -> Evidence | None
     def is_test(call) -> bool:
         if _call_name(call) in _VERIFIERS:
             return True
-        helper = next(_helpers(ir.FunctionFact(**{**_fields(fn), "calls": (ir.CallSite(call, 0),)}), index), None)
+        helper = _target(fn, call, index)
         return helper is not None and find_call(helper, index, _VERIFIERS) is not None
 
     for guard in fn.guards:
@@ -255,22 +254,15 @@ def checked_before(fn: ir.FunctionFact, offset: int, index: SymbolIndex, names: 
             break
         if _call_name(site.call) in names:
             return Evidence(f"{site.call.name}()", site.call.span)
-    for site, helper in _helper_sites(fn, index):
-        if site.offset < offset:
+    for site in fn.calls:
+        if site.offset >= offset:
+            break
+        helper = _target(fn, site.call, index)
+        if helper is not None:
             found = find_call(helper, index, names)
             if found is not None:
                 return found
     return None
-
-
-def _helper_sites(fn: ir.FunctionFact, index: SymbolIndex):
-    for site in fn.calls:
-        for helper in _helpers(ir.FunctionFact(**{**_fields(fn), "calls": (site,)}), index):
-            yield site, helper
-
-
-def _fields(fn: ir.FunctionFact) -> dict:
-    return {name: getattr(fn, name) for name in fn.__slots__}
 
 
 def unchecked_true_returns(fn: ir.FunctionFact, index: SymbolIndex) -> list[tuple[ir.Return, str]]:

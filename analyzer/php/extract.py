@@ -567,7 +567,10 @@ class _FileExtractor:
                 parts = element.named_children
                 if element.type == "const_element" and len(parts) >= 2:
                     found.append(ir.ConstantFact(self.qualify(_text(parts[0]), node.start_byte), self.expr(parts[-1]), self.source.span_of(element)))
-        for call, name, value in zip(definitions.get("define", ()), definitions.get("define.name", ()), definitions.get("define.value", ())):
+        for _, match in queries.load("php", "definitions").matches(self.root):
+            if "define" not in match:
+                continue
+            call, name, value = match["define"][0], match["define.name"][0], match["define.value"][0]
             name_ir = self.expr(name)
             value_nodes = value.named_children
             if isinstance(name_ir, ir.Lit) and isinstance(name_ir.value, str) and value_nodes:
@@ -602,14 +605,7 @@ class _FileExtractor:
         for _, match in queries.load("php", "rest_routes").matches(self.root):
             call = match["call"][0]
             args = self._args(match["arguments"][0], 0)
-            by_name = {a.name: a.value for a in args if a.name}
-            positional = [a.value for a in args if not a.name and not a.spread]
-
-            def pick(index: int, name: str):
-                if name in by_name:
-                    return by_name[name]
-                return positional[index] if index < len(positional) else None
-
+            pick = _argument_picker(args)
             yield ir.RouteCall(
                 namespace=pick(0, "route_namespace") or pick(0, "namespace"),
                 route=pick(1, "route"),
@@ -641,6 +637,19 @@ class _FileExtractor:
                 scope=self._scope_of(call),
                 offset=call.start_byte,
             )
+
+
+def _argument_picker(args: tuple[ir.Arg, ...]):
+    """``pick(index, name)``: a call's argument by position or by PHP 8 named argument."""
+    by_name = {a.name: a.value for a in args if a.name}
+    positional = [a.value for a in args if not a.name and not a.spread]
+
+    def pick(index: int, name: str) -> ir.Expr | None:
+        if name in by_name:
+            return by_name[name]
+        return positional[index] if index < len(positional) else None
+
+    return pick
 
 
 def _child_index(parent, child) -> int:
