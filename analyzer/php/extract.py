@@ -469,7 +469,13 @@ class _FileExtractor:
 
     def run(self) -> ir.PhpFacts:
         root = self.root
-        definitions = queries.load("php", "definitions").captures(root)
+        definitions: dict[str, list] = {}
+        self.define_matches: list[dict[str, list]] = []
+        for _, match in queries.load("php", "definitions").matches(root):
+            for capture, nodes in match.items():
+                definitions.setdefault(capture, []).extend(nodes)
+            if "define" in match:
+                self.define_matches.append(match)
         for ns in definitions.get("namespace", ()):
             name = ns.child_by_field_name("name")
             body = ns.child_by_field_name("body")
@@ -567,9 +573,7 @@ class _FileExtractor:
                 parts = element.named_children
                 if element.type == "const_element" and len(parts) >= 2:
                     found.append(ir.ConstantFact(self.qualify(_text(parts[0]), node.start_byte), self.expr(parts[-1]), self.source.span_of(element)))
-        for _, match in queries.load("php", "definitions").matches(self.root):
-            if "define" not in match:
-                continue
+        for match in self.define_matches:
             call, name, value = match["define"][0], match["define.name"][0], match["define.value"][0]
             name_ir = self.expr(name)
             value_nodes = value.named_children
