@@ -88,28 +88,28 @@ def check(model: PluginModel) -> Iterator[Finding]:
         )
         if status == "missing":
             message = (
-                f"{what} has no permission_callback: core skips the permission check and registers it as a public "
-                f"route ({consequence}); the only trace is a _doing_it_wrong notice under WP_DEBUG. Add "
+                f"{what} has no permission_callback: with nothing to call at the permission stage, core serves it to "
+                f"anyone ({consequence}); the only trace is a _doing_it_wrong notice under WP_DEBUG. Add "
                 f"'permission_callback' with a capability check, or '__return_true' if it is meant to be public."
             )
         elif status == "misspelt":
             message = (
-                f"'{permission.key}' is not a key core reads, so {what} has no permission_callback and is public "
-                f"({consequence}). Rename the key to 'permission_callback'."
+                f"'{permission.key}' is not a key core reads, so {what} has no permission_callback and the permission "
+                f"stage lets everyone through ({consequence}). Rename the key to 'permission_callback'."
             )
         elif permission.literal == "true":
             # true is not empty, so core calls it: call_user_func( true, … ) throws a TypeError on PHP 8.
             level = "warning"
             message = (
-                f"'permission_callback' => true is not a callable: core calls it, and on PHP 8 every request to "
-                f"{what} fails with a TypeError (HTTP 500). Use '__return_true' for a public route, or a "
-                f"capability check."
+                f"'permission_callback' => true is not a callable: core calls it at the permission stage, and on "
+                f"PHP 8 every request to {what} fails there with a TypeError (HTTP 500). Use '__return_true' for a "
+                f"public route, or a capability check."
             )
         else:
             message = (
-                f"'permission_callback' => {permission.literal} is not a callable: core skips empty callbacks "
-                f"(and raises no notice for false or ''), so {what} is public ({consequence}). Use '__return_false' "
-                f"to deny, or a capability check."
+                f"'permission_callback' => {permission.literal} is not a callable: core skips an empty callback at "
+                f"the permission stage (and raises no notice for false or ''), so {what} is public ({consequence}). "
+                f"Use '__return_false' to deny, or a capability check."
             )
         related = (Related(first.registration, f"{_text.route(first)} is registered here"),)
         yield Finding(RULE.code, level, message, span, related)

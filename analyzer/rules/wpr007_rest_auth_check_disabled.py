@@ -78,14 +78,14 @@ CORE_PRIORITY = 100
 
 def _priority_effect(priority: int | None) -> str:
     if priority is None:
-        return "so core's nonce check is skipped"
+        return "so the cookie-nonce stage is skipped"
     if priority < CORE_PRIORITY:
-        return f"at priority {priority}, before core's check at 100, so the nonce is never read"
+        return f"at priority {priority}, before core's check at 100, so the cookie-nonce stage never reads the nonce"
     if priority == CORE_PRIORITY:
-        return "at priority 100, next to core's check, which then sees the answer and stops"
+        return "at priority 100, beside core's check, which stops at an answer already given"
     return (
-        f"at priority {priority}, after core's check: requests with any _wpnonce, even a forged one, keep the "
-        f"cookie user"
+        f"at priority {priority}, after core's check: the cookie-nonce stage lets any _wpnonce, even a forged "
+        f"one, keep the cookie user"
     )
 
 
@@ -124,7 +124,7 @@ def _removed(hook: AuthFilter) -> Iterator[Finding]:
             return
         message = (
             "remove_all_filters( 'rest_authentication_errors' ) also removes core's rest_cookie_check_errors, so the "
-            "REST nonce is never checked and a cookie alone authenticates requests from any site (CSRF). Remove "
+            "cookie-nonce stage is gone and a cookie alone authenticates REST requests from any site (CSRF). Remove "
             "only your own callbacks, by name and priority."
         )
         yield Finding(RULE.code, RULE.level, message, hook.span)
@@ -134,9 +134,9 @@ def _removed(hook: AuthFilter) -> Iterator[Finding]:
         return
     if hook.priority == CORE_PRIORITY:
         message = (
-            "remove_filter( 'rest_authentication_errors', 'rest_cookie_check_errors', 100 ) removes core's nonce "
-            "check: a logged-in user's cookie alone then authenticates REST requests from any site (CSRF). Keep the "
-            "check and send the wp_rest nonce as X-WP-Nonce."
+            "remove_filter( 'rest_authentication_errors', 'rest_cookie_check_errors', 100 ) removes core's "
+            "cookie-nonce stage: a logged-in user's cookie alone then authenticates REST requests from any site "
+            "(CSRF). Keep the check and send the wp_rest nonce as X-WP-Nonce."
         )
         yield Finding(RULE.code, RULE.level, message, hook.span)
     elif hook.priority is not None:

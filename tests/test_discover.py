@@ -1,0 +1,112 @@
+"""Discovery and the prefilter: which files are seen, skipped, parsed."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from analyzer import prefilter, rules
+from analyzer.cli import _use_color
+from analyzer.discover import discover
+from analyzer.scan import ScanOptions, scan
+
+ROUTE = "<?php register_rest_route( 'a/v1', '/x', array( 'methods' => 'DELETE', 'callback' => 'f' ) );\n"
+FILTER = "<?php add_filter( 'rest_authentication_errors', '__return_true' );\n"
+
+
+def _tree(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def test_default_excludes_gitignore_levels_and_user_excludes(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        {
+            "plugin.php": ROUTE,
+            "includes/a.php": ROUTE,
+            "includes/b.inc": ROUTE,
+            "templates/c.phtml": ROUTE,
+            "vendor/lib/x.php": ROUTE,
+            "node_modules/pkg/y.php": ROUTE,
+            "assets/app.min.js": "",
+            "README.md": "register_rest_route",
+            ".gitignore": "build/\n*.tmp.php\n",
+            "build/z.php": ROUTE,
+            "includes/old.tmp.php": ROUTE,
+            "includes/.gitignore": "legacy/\n!keep.php\n",
+            "includes/legacy/l.php": ROUTE,
+            "tests/t.php": ROUTE,
+        },
+    )
+    found = discover([tmp_path], excludes=["tests/"])
+    assert found.files == ["includes/a.php", "includes/b.inc", "plugin.php", "templates/c.phtml"]
+    assert found.problems == []
+
+
+def test_a_file_path_scans_that_file(tmp_path: Path) -> None:
+    _tree(tmp_path, {"plugin.php": ROUTE, "other.php": ROUTE})
+    found = discover([tmp_path / "plugin.php"])
+    assert found.root == tmp_path.resolve() and found.files == ["plugin.php"]
+
+
+def test_prefilter_tokens_come_from_the_enabled_rules_queries() -> None:
+    assert prefilter.tokens_for(rules.REGISTRY) == (b"register_rest_route", b"rest_authentication_errors")
+    assert prefilter.tokens_for(rules.select(["WPR007"], None)) == (b"rest_authentication_errors",)
+    assert prefilter.passes(b"<?php add_filter( 'rest_authentication_errors', 'f' );", (b"rest_authentication_errors",))
+    assert not prefilter.passes(b"<?php echo 1;", (b"register_rest_route",))
+
+
+def test_files_without_tokens_are_not_parsed(tmp_path: Path) -> None:
+    _tree(tmp_path, {"routes.php": ROUTE, "auth.php": FILTER, "view.php": "<?php echo 'hello';\n"})
+    everything = scan([tmp_path])
+    assert (everything.stats.files_seen, everything.stats.files_passed, everything.stats.files_parsed) == (3, 2, 2)
+    only_auth = scan([tmp_path], ScanOptions(select=["WPR007"]))
+    assert (only_auth.stats.files_passed, only_auth.stats.files_parsed) == (1, 1)
+    assert [f.code for f in only_auth.findings] == ["WPR007"]
+
+
+def test_files_defining_what_routes_refer_to_are_parsed_on_demand(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        {
+            "plugin.php": "<?php register_rest_route( ACME_NS, '/x', array( 'methods' => 'POST', 'callback' => 'f', "
+            "'permission_callback' => 'acme_allow' ) );\n",
+            "includes/constants.php": "<?php define( 'ACME_NS', 'acme/v1' );\n",
+            "includes/permissions.php": "<?php function acme_allow() { return true; }\n",
+            "includes/unrelated.php": "<?php function acme_other() { return 1; }\n",
+        },
+    )
+    result = scan([tmp_path])
+    assert (result.stats.files_passed, result.stats.files_parsed) == (1, 3)
+    assert sorted(result.sources) == ["includes/constants.php", "includes/permissions.php", "plugin.php"]
+    (finding,) = result.findings
+    assert finding.code == "WPR005" and "/acme/v1/x" in finding.message
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self._tty = tty
+
+    def isatty(self) -> bool:
+        return self._tty
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert _use_color(_Stream(tty=True))
+    assert not _use_color(_Stream(tty=False))
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not _use_color(_Stream(tty=True))
+
+
+def test_text_colours_when_asked(capsys) -> None:
+    from analyzer.formatters import OutputContext, render
+
+    demo = Path(__file__).resolve().parent.parent / "fixtures" / "demo-plugin"
+    coloured = render("text", scan([demo]), OutputContext(color=True))
+    plain = render("text", scan([demo]), OutputContext(color=False))
+    assert "\033[31m[error]\033[0m" in coloured and "\033[" not in plain
