@@ -14,11 +14,17 @@ from analyzer import languages
 DEFAULT_EXCLUDES = ("vendor/", "node_modules/", ".git/", "*.min.js")
 
 
+# Bundled libraries: never scanned for findings, but read when the plugin's own code calls into them (a
+# route helper trait from a Composer package, a base controller class).
+LIBRARY_DIRS = ("vendor/",)
+
+
 @dataclass
 class Discovery:
     root: Path  # the scan root: paths are reported relative to it
     files: list[str] = field(default_factory=list)  # POSIX paths relative to root, sorted
     problems: list[tuple[str, str]] = field(default_factory=list)  # (path, what went wrong)
+    library_files: list[str] = field(default_factory=list)  # under LIBRARY_DIRS: definitions only
 
 
 def _spec(patterns: list[str]) -> pathspec.PathSpec:
@@ -53,6 +59,15 @@ def discover(paths: list[Path], excludes: list[str] | None = None) -> Discovery:
                 seen.add(rel)
                 found.files.append(rel)
     found.files.sort()
+    library_spec = _spec([p for p in DEFAULT_EXCLUDES if p not in LIBRARY_DIRS] + list(excludes or []))
+    for library in LIBRARY_DIRS:
+        top = root / library.rstrip("/")
+        if top.is_dir() and not top.is_symlink():
+            ignored: list[str] = []
+            for rel in _walk(root, top, library_spec, Discovery(root, problems=ignored)):  # type: ignore[arg-type]
+                if rel not in seen:
+                    found.library_files.append(rel)
+    found.library_files.sort()
     return found
 
 

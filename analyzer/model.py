@@ -93,6 +93,12 @@ class AuthFilter:
     priority: int | None  # None: not known
     priority_given: bool
     span: Span
+    # Added while a REST request is already being served (inside a route's callback or permission
+    # callback): core applied rest_authentication_errors before dispatch, so it changes nothing then.
+    in_rest_handler: bool = False
+    # The same code also removes core's cookie validators from determine_current_user: cookies no longer
+    # log anyone in through core, so there is no cookie session for the nonce check to protect.
+    cookie_auth_removed: bool = False
 
 
 def _php_literal(value: Known) -> str:
@@ -159,6 +165,7 @@ class PluginModel:
         self._unresolved_calls: set[tuple[str, int]] = set()  # route calls with an unknown path or permission
         self.errors: list[tuple[str, str]] = []  # (path, message): constructs whose resolution failed
         self.rest_endpoints: tuple[RestEndpoint, ...] = tuple(self._resolve_routes())
+        self._rest_handlers = self._rest_handler_keys()
         self.auth_filters: tuple[AuthFilter, ...] = tuple(self._resolve_auth_filters())
 
     # --- behaviour of callbacks (used by rules) -----------------------------------------------------
@@ -349,7 +356,8 @@ class PluginModel:
         if isinstance(value, Known):
             # null, false, '' and true are not callables: core skips the check (§2.6, B15, B21).
             if value.value is None or isinstance(value.value, bool) or value.value == "" or not isinstance(value.value, str):
-                return Permission("non_callable", value.span, literal=_php_literal(value))
+                literal = _php_literal(value) + (f" ({value.origin})" if value.origin else "")
+                return Permission("non_callable", value.span, literal=literal)
         if isinstance(value, Unknown):
             return Permission("unknown", value.span)
         return Permission("callable", value.span, self.resolve_callable(value, env))
@@ -364,6 +372,39 @@ class PluginModel:
                 except Exception as error:  # keep every other hook
                     self.errors.append((hook.span.path, f"line {hook.span.line}: could not resolve this hook ({type(error).__name__}: {error})"))
 
+    def _rest_handler_keys(self) -> set[tuple[str, int]]:
+        keys = set()
+        for endpoint in self.rest_endpoints:
+            for cb in (endpoint.callback, endpoint.permission.callback):
+                if cb is not None and cb.function is not None:
+                    keys.add(cb.function.key)
+        return keys
+
+    def _inside_rest_handler(self, fn: ir.FunctionFact) -> bool:
+        seen = 0
+        current: ir.FunctionFact | None = fn
+        while current is not None and seen < 16:
+            if current.key in self._rest_handlers:
+                return True
+            current = self.index.by_key.get(current.parent_key) if current.parent_key else None
+            seen += 1
+        return False
+
+    @staticmethod
+    def _removes_cookie_validators(fn: ir.FunctionFact) -> bool:
+        for site in fn.calls:
+            call = site.call
+            if not isinstance(call, ir.Call) or call.name.lower() not in ("remove_filter", "remove_all_filters") or not call.args:
+                continue
+            hook = call.args[0].value
+            if isinstance(hook, ir.Lit) and hook.value == "determine_current_user":
+                target = call.args[1].value if len(call.args) > 1 else None
+                if call.name.lower() == "remove_all_filters" or (
+                    isinstance(target, ir.Lit) and target.value == "wp_validate_logged_in_cookie"
+                ):
+                    return True
+        return False
+
     def _auth_filter(self, hook: ir.HookCall) -> AuthFilter:
         env = Env(hook.scope, hook.scope.class_name, hook.offset)
         callback = None
@@ -374,7 +415,15 @@ class PluginModel:
             value = self.evaluator.evaluate(hook.priority, env)
             known = isinstance(value, Known) and isinstance(value.value, int) and not isinstance(value.value, bool)
             priority = value.value if known else None
-        return AuthFilter(hook.function, callback, priority, hook.priority is not None, hook.span)
+        return AuthFilter(
+            hook.function,
+            callback,
+            priority,
+            hook.priority is not None,
+            hook.span,
+            self._inside_rest_handler(hook.scope),
+            self._removes_cookie_validators(hook.scope),
+        )
 
     # --- for tests and tooling -------------------------------------------------------------------
 
@@ -399,7 +448,8 @@ class PluginModel:
         """What files not parsed yet may hold that would change the answer (demand-driven parsing):
 
         - ``("define", name)``: a function, class or constant looked up and not found;
-        - ``("call", name)``: call sites of a wrapper whose parameters reach register_rest_route;
+        - ``("call", name)``: call sites of a wrapper whose parameters reach register_rest_route, or
+          ``new`` sites of a class whose routes did not resolve (they bind its constructor);
         - ``("extends", name)``: subclasses of an abstract class whose methods register routes, or of a class
           whose routes did not resolve (a subclass may supply what is missing).
         Names are lower-cased short names.
@@ -414,6 +464,10 @@ class PluginModel:
                     wanted.add(("call", scope.name.rsplit("\\", 1)[-1].lower()))
                 if scope.class_name:
                     cls = self.index.class_(scope.class_name)
-                    if (cls is not None and cls.abstract) or (call.span.path, call.offset) in self._unresolved_calls:
-                        wanted.add(("extends", scope.class_name.rsplit("\\", 1)[-1].lower()))
+                    short = scope.class_name.rsplit("\\", 1)[-1].lower()
+                    unresolved = (call.span.path, call.offset) in self._unresolved_calls
+                    if (cls is not None and cls.abstract) or unresolved:
+                        wanted.add(("extends", short))
+                    if unresolved:
+                        wanted.add(("call", short))  # new Class( … ) sites bind its constructor
         return wanted

@@ -109,6 +109,16 @@ def _demand_pattern(demands: set[tuple[str, str]]) -> re.Pattern[bytes]:
     return re.compile(b"|".join(alternatives), re.IGNORECASE)
 
 
+def _read_libraries(discovery) -> dict[str, bytes]:
+    found: dict[str, bytes] = {}
+    for rel in discovery.library_files:
+        try:
+            found[rel] = (discovery.root / rel).read_bytes()
+        except OSError:
+            continue  # a library file we cannot read only matters if asked for; skip it quietly
+    return found
+
+
 def scan(paths: list[Path], options: ScanOptions | None = None) -> ScanResult:
     """Scan a plugin (the PATHs) and return findings sorted by path, line, column and code."""
     options = options or ScanOptions()
@@ -134,7 +144,16 @@ def scan(paths: list[Path], options: ScanOptions | None = None) -> ScanResult:
         else:
             pending[rel] = data
 
+    # Library code (vendor/) that registers routes or hooks is parsed like the plugin's own, because the
+    # plugin's calls into it carry the routes; the rest of it only when a definition is asked for.
+    for rel, data in _read_libraries(discovery).items():
+        if tokens and prefilter.passes(data, tokens):
+            parsed.add(rel, data)
+        else:
+            pending[rel] = data
+
     model = PluginModel(parsed.facts)
+
     # Demand-driven: parse the files that define what the anchors refer to (a permission callback in
     # another file, a constant, a parent class), call a route-registering wrapper, or extend a class that
     # registers routes; then resolve again.
@@ -166,7 +185,10 @@ def scan(paths: list[Path], options: ScanOptions | None = None) -> ScanResult:
             break
         model = PluginModel(parsed.facts)
 
+    # Library code (vendor/) was read for its definitions; what it registers is reported at the plugin's
+    # own lines (the route table, the permission callback), never inside the library.
     result.model = model
+    library_paths = set(discovery.library_files)
     result.errors.extend(ScanError(path, message) for path, message in model.errors)
     findings: set[Finding] = set()
     for rule in enabled:
@@ -174,6 +196,6 @@ def scan(paths: list[Path], options: ScanOptions | None = None) -> ScanResult:
             findings.update(rule.check(model))
         except Exception as error:  # a failing rule must not cost the other rules' findings
             result.errors.append(ScanError(".", f"rule {rule.RULE.code} failed ({type(error).__name__}: {error})"))
-    result.findings = sorted(findings, key=lambda f: f.sort_key)
+    result.findings = sorted((f for f in findings if f.span.path not in library_paths), key=lambda f: f.sort_key)
     result.errors.sort(key=lambda e: (e.path, e.message))
     return result

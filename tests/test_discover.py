@@ -110,3 +110,22 @@ def test_text_colours_when_asked(capsys) -> None:
     coloured = render("text", scan([demo]), OutputContext(color=True))
     plain = render("text", scan([demo]), OutputContext(color=False))
     assert "\033[31m[error]\033[0m" in coloured and "\033[" not in plain
+
+
+def test_vendor_code_is_read_for_definitions_but_never_reported(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        {
+            "plugin.php": "<?php\nclass Acme_Api { use Acme_Registers;\n"
+            "  function init() { $this->register_all( 'acme/v1', array( '/orders' => array( 'methods' => 'POST',\n"
+            "    'callback' => 'acme_save', 'permission_callback' => '__return_true' ) ) ); } }\n",
+            "vendor/acme/utils/Registers.php": "<?php\ntrait Acme_Registers {\n"
+            "  function register_all( $ns, $routes ) { foreach ( $routes as $path => $args ) {\n"
+            "    register_rest_route( $ns, $path, $args ); } }\n"
+            "  function sloppy() { register_rest_route( 'lib/v1', '/x', array( 'methods' => 'POST', 'callback' => 'f' ) ); } }\n",
+        },
+    )
+    result = scan([tmp_path])
+    assert [(f.code, f.span.path, f.span.line) for f in result.findings] == [("WPR005", "plugin.php", 4)]
+    assert "vendor/acme/utils/Registers.php" in result.sources  # parsed for the trait
+    assert result.stats.files_seen == 1  # the library is not part of what the scan reports on

@@ -90,16 +90,24 @@ _VERIFIERS = wordpress.CREDENTIAL_CHECK_FUNCTIONS | wordpress.USER_CHECK_FUNCTIO
 _DYING_CHECKS = frozenset({"check_ajax_referer", "check_admin_referer"})  # they die themselves on failure
 
 
-def _credential_read(expr: ir.Expr | None) -> str | None:
-    """The name of a credential-like request value read in ``expr`` (header or param), if any."""
+def _credential_read(expr: ir.Expr | None, fn: ir.FunctionFact) -> str | None:
+    """The name of a credential-like request value read in ``expr`` (a header, a param, ``$_SERVER``),
+    following variables to what was assigned to them."""
     stack = [expr]
+    seen_vars: set[str] = set()
     while stack:
         node = stack.pop()
+        name = None
         if isinstance(node, ir.MethodCall) and node.name.lower() in ("get_header", "get_param") and node.args:
             arg = node.args[0].value
-            if isinstance(arg, ir.Lit) and isinstance(arg.value, str):
-                if any(word in arg.value.lower() for word in wordpress.CREDENTIAL_WORDS):
-                    return arg.value
+            name = arg.value if isinstance(arg, ir.Lit) and isinstance(arg.value, str) else None
+        elif isinstance(node, ir.Sub) and isinstance(node.base, ir.Var) and node.base.name in ("_SERVER", "_COOKIE", "_GET", "_POST", "_REQUEST"):
+            name = node.key.value if isinstance(node.key, ir.Lit) and isinstance(node.key.value, str) else None
+        if name is not None and any(word in name.lower() for word in wordpress.CREDENTIAL_WORDS):
+            return name
+        if isinstance(node, ir.Var) and node.name not in seen_vars:
+            seen_vars.add(node.name)
+            stack.append(_last_assignment(fn, node.name))
         if isinstance(node, ir.Expr):
             for slot in node.__slots__:
                 child = getattr(node, slot, None)
@@ -110,9 +118,13 @@ def _credential_read(expr: ir.Expr | None) -> str | None:
     return None
 
 
+_VERIFYING_WORDS = ("verify", "validate", "decode", "authenticate", "check")
+
+
 def credential_check(fn: ir.FunctionFact, index: SymbolIndex) -> Evidence | None:
-    """A gate in ``fn``: a nonce, token, signature or capability test whose failure stops the request
-    (``if ( ! wp_verify_nonce( … ) ) return new WP_Error( … );``), or a check that dies by itself.
+    """A gate in ``fn``: a nonce, token, signature or capability test whose failure ends the request
+    (``if ( ! wp_verify_nonce( … ) ) return new WP_Error( … );``), a verification whose exception is caught
+    and answered, a credential the request must carry, or a check that dies by itself.
 
     A verification function merely called (to mint a token, to choose a post status) is not a gate.
     """
@@ -124,25 +136,42 @@ def credential_check(fn: ir.FunctionFact, index: SymbolIndex) -> Evidence | None
         return helper is not None and find_call(helper, index, _VERIFIERS) is not None
 
     for guard in fn.guards:
-        polarity = test_polarity(guard.condition, is_test)
-        if polarity is None and fn.compares:
-            name = _credential_read(guard.condition)
-            if name is not None and _denies(fn, guard):
-                return Evidence(f"a comparison of the request's '{name}'", guard.condition.span)
-        if polarity == "negative" and _denies(fn, guard):
-            return Evidence(_describe_test(guard.condition), guard.condition.span)
+        polarity = test_polarity(guard.condition, is_test, fn=fn)
+        stops = _stops(fn, guard.body_start, guard.body_end)
+        if polarity == "negative" and stops:
+            return Evidence(_describe_test(guard.condition, fn), guard.condition.span)
+        if polarity is None and stops:
+            name = _credential_read(guard.condition, fn)
+            if name is not None:
+                return Evidence(f"a check of the request's '{name}'", guard.condition.span)
+    for attempt in fn.tries:
+        if not any(_stops(fn, start, end) for start, end in attempt.catches):
+            continue
+        for site in fn.calls:
+            if attempt.body_start <= site.offset < attempt.body_end:
+                name = _call_name(site.call)
+                if is_test(site.call) or any(word in name for word in _VERIFYING_WORDS):
+                    return Evidence(f"{site.call.name}()", site.call.span)
     for site in fn.calls:
         if _call_name(site.call) in _DYING_CHECKS:
             return Evidence(f"{site.call.name}()", site.call.span)
     return None
 
 
-def _describe_test(condition: ir.Expr) -> str:
+def _describe_test(condition: ir.Expr, fn: ir.FunctionFact) -> str:
     stack = [condition]
     while stack:
         node = stack.pop()
+        if isinstance(node, ir.Call) and _call_name(node) in ("is_wp_error", "empty") and node.args:
+            stack.append(node.args[0].value)
+            continue
         if isinstance(node, (ir.Call, ir.MethodCall, ir.StaticCall)):
             return f"{node.name}()"
+        if isinstance(node, ir.Var):
+            assigned = _last_assignment(fn, node.name)
+            if assigned is not None:
+                stack.append(assigned)
+            continue
         for slot in getattr(node, "__slots__", ()):
             child = getattr(node, slot, None)
             if isinstance(child, ir.Expr):
@@ -282,18 +311,28 @@ def unchecked_true_returns(fn: ir.FunctionFact, index: SymbolIndex) -> list[tupl
     return found
 
 
-def test_polarity(condition: ir.Expr, is_test, depth: int = 0) -> str | None:
+_FLIP = {"positive": "negative", "negative": "positive"}
+
+
+def test_polarity(condition: ir.Expr, is_test, depth: int = 0, fn: ir.FunctionFact | None = None) -> str | None:
     """'positive' when a branch on ``condition`` runs only if a test (``is_test(call)``) passed,
-    'negative' when it runs if the test failed, None when that cannot be told."""
+    'negative' when it runs if the test failed, None when that cannot be told. With ``fn``, a variable
+    stands for the value last assigned to it (``$user = wp_authenticate( … ); if ( is_wp_error( $user ) )``)."""
     if depth > 6:
         return None
+    if isinstance(condition, ir.Var) and fn is not None:
+        assigned = _last_assignment(fn, condition.name)
+        return test_polarity(assigned, is_test, depth + 1, fn) if assigned is not None else None
+    if isinstance(condition, ir.Call) and _call_name(condition) in ("is_wp_error", "empty") and condition.args:
+        inner = test_polarity(condition.args[0].value, is_test, depth + 1, fn)
+        return _FLIP.get(inner or "")  # true when the test failed
     if isinstance(condition, (ir.Call, ir.MethodCall, ir.StaticCall)) and is_test(condition):
         return "positive"
     if isinstance(condition, ir.Unary) and condition.op == "!":
-        inner = test_polarity(condition.operand, is_test, depth + 1)
-        return {"positive": "negative", "negative": "positive"}.get(inner or "")
+        inner = test_polarity(condition.operand, is_test, depth + 1, fn)
+        return _FLIP.get(inner or "")
     if isinstance(condition, ir.Op):
-        sides = [test_polarity(condition.left, is_test, depth + 1), test_polarity(condition.right, is_test, depth + 1)]
+        sides = [test_polarity(condition.left, is_test, depth + 1, fn), test_polarity(condition.right, is_test, depth + 1, fn)]
         if condition.op in ("&&", "and") and "positive" in sides:
             return "positive"
         if condition.op in ("||", "or") and "negative" in sides:
@@ -312,31 +351,19 @@ def _capability_test(call) -> bool:
     return _call_name(call) in wordpress.CAPABILITY_CHECK_FUNCTIONS
 
 
-def _denies(fn: ir.FunctionFact, guard: ir.Guard) -> bool:
-    """The guard's body stops the request: it returns false, null or a WP_Error, or it exits."""
-    if any(guard.body_start <= offset < guard.body_end for offset in fn.exit_offsets):
-        return True
-    for ret in fn.returns:
-        if guard.body_start <= ret.offset < guard.body_end:
-            value = ret.value
-            if isinstance(value, ir.Lit) and (value.value is False or value.value is None):
-                return True
-            if isinstance(value, ir.New) and value.cls.rsplit("\\", 1)[-1].lower() == "wp_error":
-                return True
-            if isinstance(value, ir.Var) and _last_assignment(fn, value.name) is not None:
-                assigned = _last_assignment(fn, value.name)
-                if isinstance(assigned, ir.New) and assigned.cls.rsplit("\\", 1)[-1].lower() == "wp_error":
-                    return True
-    return False
+def _stops(fn: ir.FunctionFact, start: int, end: int) -> bool:
+    """Code in the byte range ``[start, end)`` of ``fn`` ends the request or the callback: a return (of any
+    value — an error, a 401 response, an error array) or an exit."""
+    return any(start <= offset < end for offset in fn.exit_offsets) or any(start <= r.offset < end for r in fn.returns)
 
 
 def only_checked_users_reach(fn: ir.FunctionFact, ret: ir.Return) -> bool:
     """``ret`` runs only for users who passed a capability test: inside ``if ( test )``, or after
     ``if ( ! test ) { return false; }``. A login test is not enough: every subscriber passes it."""
     for guard in fn.guards:
-        polarity = test_polarity(guard.condition, _capability_test)
+        polarity = test_polarity(guard.condition, _capability_test, fn=fn)
         if polarity == "positive" and guard.body_start <= ret.offset < guard.body_end:
             return True
-        if polarity == "negative" and guard.body_end <= ret.offset and _denies(fn, guard):
+        if polarity == "negative" and guard.body_end <= ret.offset and _stops(fn, guard.body_start, guard.body_end):
             return True
     return False

@@ -32,6 +32,7 @@ class Value:
 @dataclass(frozen=True, slots=True)
 class Known(Value):
     value: str | int | float | bool | None
+    origin: str = ""  # how a value not written as a literal came about, for messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +241,8 @@ class Evaluator:
 
     def _eval_Cast(self, expr: ir.Cast, env: Env) -> Value:
         inner = self.eval(expr.operand, env)
+        if expr.type in ("int", "integer"):
+            return _to_int(inner, expr.span)
         if expr.type in ("string",) and isinstance(inner, Known):
             text = php_string(inner)
             return Known(expr.span, text) if text is not None else unknown("cast", expr.span)
@@ -288,7 +291,7 @@ class Evaluator:
         if expr.name.lower() == "class":
             return Known(expr.span, cls) if cls else unknown("class name", expr.span)
         short = (cls or "").rsplit("\\", 1)[-1]
-        if short == "WP_REST_Server" and expr.name in wordpress.REST_SERVER_CONSTANTS:
+        if short.lower() == "wp_rest_server" and expr.name in wordpress.REST_SERVER_CONSTANTS:  # class names ignore case
             return Known(expr.span, wordpress.REST_SERVER_CONSTANTS[expr.name])
         value = self.index.class_constant(cls, expr.name)
         if value is None:
@@ -329,14 +332,54 @@ class Evaluator:
                     if method.name and method.name.lower() == "__construct":
                         assigned = self._last_property_assignment(method, name, 1 << 62)
                         if assigned is not None:
-                            return self.eval(assigned.value, Env(method, cls, assigned.offset, {}, env.depth + 1))
-            # 3. the declared default
-            default, _ = self.index.property_default(cls, name)
+                            return self._constructed(method, assigned, cls, env)
+            # 3. the declared default (a declaration without one is null)
+            default, declared_in = self.index.property_default(cls, name)
             if default is not None:
                 return self.eval(default, Env(env.function, cls, 0, {}, env.depth + 1))
+            if declared_in is not None:
+                return Known(span, None, f"the property ${name} is declared without a value")
+            if self._never_set(cls, name):
+                return Known(span, None, f"the property ${name} is never set")
             return unknown(f"property {name} not known", span)
         finally:
             self._active.discard(guard)
+
+    def _constructed(self, ctor: ir.FunctionFact, assigned: ir.Assign, cls: str | None, env: Env) -> Value:
+        """A property set in a constructor; when it comes from the constructor's parameters, the value the
+        plugin's ``new Class( … )`` expressions pass (if they all agree)."""
+        inner = Env(ctor, cls, assigned.offset, {}, env.depth + 1)
+        value = self.eval(assigned.value, inner)
+        if not isinstance(value, Unknown) or not ctor.params or cls is None:
+            return value
+        results: list[Value] = []
+        for caller, site in self.index.sites_creating(cls)[:8]:
+            caller_env = Env(caller, caller.class_name, site.offset, {}, env.depth + 1)
+            bindings = self.bind(ctor, site.new.args, caller_env)
+            results.append(self.eval(assigned.value, Env(ctor, cls, assigned.offset, bindings, env.depth + 1, {p: -1 for p in bindings})))
+        if results and all(r == results[0] for r in results) and not isinstance(results[0], Unknown):
+            return results[0]
+        return value
+
+    def _never_set(self, cls: str | None, name: str) -> bool:
+        """No class of the (fully known) lineage declares, assigns or magically provides the property."""
+        lineage = self.index.lineage(self.index.class_(cls))
+        if not lineage or lineage[-1].parent:
+            return False  # a parent outside the plugin may declare it
+        for klass in lineage:
+            for method in klass.methods:
+                if method.name and method.name.lower() == "__get":
+                    return False
+                if self._last_property_assignment(method, name, 1 << 62) is not None:
+                    return False
+            if klass.traits:
+                return False
+        # Assigned from outside the class ($controller->name = …) anywhere in the plugin?
+        for fn in self.index.by_key.values():
+            for assign in fn.assignments:
+                if isinstance(assign.target, ir.Prop) and assign.target.name == name:
+                    return False
+        return True
 
     @staticmethod
     def _last_property_assignment(fn: ir.FunctionFact, name: str, before: int) -> ir.Assign | None:
@@ -473,6 +516,11 @@ class Evaluator:
             names = tuple(php_string(v) for v in values[:2])
             priority = wordpress.CORE_FILTER_PRIORITIES.get(names) if len(names) == 2 else None
             return Known(expr.span, priority) if priority is not None else unknown("has_filter", expr.span)
+        if name in ("intval", "absint") and len(expr.args) == 1:
+            value = _to_int(self.eval(expr.args[0].value, env), expr.span)
+            if name == "absint" and isinstance(value, Known):
+                return Known(expr.span, abs(value.value))
+            return value
         if name in wordpress.OPAQUE_FUNCTIONS:
             return unknown(f"value of {name}()", expr.span)
         fn = self.index.function(expr.name, env.function.namespace)
@@ -531,6 +579,27 @@ class Evaluator:
             elif param.default is not None:
                 bindings[param.name] = self.eval(param.default, Env(fn, fn.class_name, 0, {}, env.depth + 1))
         return bindings
+
+
+def _to_int(value: Value, span: Span) -> Value:
+    """PHP's (int) of a known scalar."""
+    if not isinstance(value, Known):
+        return unknown("intval of an unknown value", span)
+    v = value.value
+    if isinstance(v, bool) or v is None:
+        return Known(span, int(bool(v)))
+    if isinstance(v, (int, float)):
+        return Known(span, int(v))
+    digits = ""
+    for ch in v.strip():
+        if ch.isdigit() or (not digits and ch in "+-"):
+            digits += ch
+        else:
+            break
+    try:
+        return Known(span, int(digits))
+    except ValueError:
+        return Known(span, 0)
 
 
 def _sub_root(target: ir.Expr) -> str | None:

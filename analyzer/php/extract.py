@@ -144,6 +144,12 @@ class _FileExtractor:
             return ir.Arr(span, tuple(self._array_items(node, d)))
         if t == "variable_name":
             return ir.Var(span, _text(node)[1:])
+        if t == "dynamic_variable_name":
+            # "${name}" inside a string is the variable $name (deprecated since PHP 8.2, still common).
+            named = node.named_children
+            if len(named) == 1 and named[0].type == "name":
+                return ir.Var(span, _text(named[0]))
+            return ir.Opaque(span, t)
         if t in ("member_access_expression", "nullsafe_member_access_expression"):
             obj, name = node.child_by_field_name("object"), node.child_by_field_name("name")
             if obj is None or name is None or name.type != "name":
@@ -398,6 +404,8 @@ class _FileExtractor:
             exits=bool(bucket.get("exit")) or bool(self._exit_calls(bucket)),
             exit_offsets=tuple(sorted([n.start_byte for n in bucket.get("exit", ())] + self._exit_calls(bucket))),
             guards=self._guards(bucket),
+            tries=self._tries(bucket),
+            creations=self._creations(bucket),
             compares=bool(bucket.get("compare")),
             uses=tuple(uses),
             span=self.source.span_of(node),
@@ -436,6 +444,30 @@ class _FileExtractor:
             if fn is not None and _text(fn).lstrip("\\").lower() in ("wp_die", "wp_send_json", "wp_send_json_error", "wp_send_json_success", "die", "exit"):
                 offsets.append(node.start_byte)
         return offsets
+
+    def _creations(self, bucket) -> tuple[ir.Creation, ...]:
+        found = []
+        for node in bucket.get("new", ()):
+            new = self.expr(node)
+            if isinstance(new, ir.New):
+                found.append(ir.Creation(new, node.start_byte))
+        return tuple(found)
+
+    @staticmethod
+    def _tries(bucket) -> tuple[ir.TryCatch, ...]:
+        found = []
+        for node in bucket.get("try", ()):
+            body = node.child_by_field_name("body")
+            if body is None:
+                continue
+            catches = []
+            for clause in node.named_children:
+                if clause.type == "catch_clause":
+                    catch_body = clause.child_by_field_name("body")
+                    if catch_body is not None:
+                        catches.append((catch_body.start_byte, catch_body.end_byte))
+            found.append(ir.TryCatch(body.start_byte, body.end_byte, tuple(catches)))
+        return tuple(found)
 
     def _guards(self, bucket) -> tuple[ir.Guard, ...]:
         guards = []
@@ -504,7 +536,7 @@ class _FileExtractor:
         self.file_scope = ir.FunctionFact(
             kind="file", name=None, class_name=None, namespace="", params=(), returns=(),
             calls=self._calls(self._bucket(None)), assignments=self._assignments(self._bucket(None)),
-            exits=False, exit_offsets=(), guards=(), compares=False, uses=(), span=self.source.span_of(root), body_offset=0,
+            exits=False, exit_offsets=(), guards=(), tries=(), creations=self._creations(self._bucket(None)), compares=False, uses=(), span=self.source.span_of(root), body_offset=0,
             key=(self.source.path, -1),
         )
 

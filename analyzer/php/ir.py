@@ -190,6 +190,15 @@ class Guard:
 
 
 @dataclass(frozen=True, slots=True)
+class TryCatch:
+    """``try { … } catch ( … ) { … }``: the byte ranges of the try body and of each catch body."""
+
+    body_start: int
+    body_end: int
+    catches: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Assign:
     """``target = value`` at byte ``offset`` of its file; target is Var, Sub or Prop."""
 
@@ -203,6 +212,14 @@ class CallSite:
     """A call made directly in a function body (not in a nested closure)."""
 
     call: Call | MethodCall | StaticCall
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Creation:
+    """A ``new Class( … )`` made directly in a function body: binds the constructor's parameters."""
+
+    new: New
     offset: int
 
 
@@ -235,6 +252,8 @@ class FunctionFact:
     exits: bool  # exit / die / throw directly in the body
     exit_offsets: tuple[int, ...]  # where they are
     guards: tuple[Guard, ...]  # if / elseif statements, in order
+    tries: tuple[TryCatch, ...]  # try blocks and their catch clauses
+    creations: tuple[Creation, ...]  # new Class( … )
     compares: bool  # an equality comparison directly in the body
     uses: tuple[str, ...]  # closure ``use`` variables
     span: Span

@@ -25,6 +25,7 @@ class SymbolIndex:
         self.call_sites: dict[str, list[tuple[ir.FunctionFact, ir.CallSite]]] = defaultdict(list)
         # Short names looked up and not found: the scan parses files that define them (demand-driven).
         self.misses: set[str] = set()
+        self.creations: dict[str, list[tuple[ir.FunctionFact, ir.Creation]]] = defaultdict(list)
         for facts in files:
             self._add(facts)
 
@@ -39,6 +40,8 @@ class SymbolIndex:
             self.constants.setdefault(const.name, const)
         for fn in (facts.file_scope, *facts.all_functions):
             self.by_key[fn.key] = fn
+            for creation in fn.creations:
+                self.creations[_short(creation.new.cls)].append((fn, creation))
             for site in fn.calls:
                 call = site.call
                 key = call.name.lower() if isinstance(call, ir.Call) else "::" + call.name.lower()
@@ -137,6 +140,15 @@ class SymbolIndex:
             return None
         parent = self.class_(cls.parent, cls.name.rpartition("\\")[0])
         return parent.name if parent is not None else cls.parent
+
+    def sites_creating(self, class_name: str) -> list[tuple[ir.FunctionFact, ir.Creation]]:
+        """``new`` expressions that may create an instance of ``class_name`` (by short name)."""
+        target = self.class_(class_name)
+        return [
+            (fn, site)
+            for fn, site in self.creations.get(_short(class_name), [])
+            if self.class_(site.new.cls, fn.namespace) is target
+        ]
 
     def sites_calling(self, fn: ir.FunctionFact) -> list[tuple[ir.FunctionFact, ir.CallSite]]:
         """Call sites that may call ``fn`` (by name; methods by method name)."""

@@ -97,7 +97,7 @@ def check(model: PluginModel) -> Iterator[Finding]:
                 f"'{permission.key}' is not a key core reads, so {what} has no permission_callback and the permission "
                 f"stage lets everyone through ({consequence}). Rename the key to 'permission_callback'."
             )
-        elif permission.literal == "true":
+        elif permission.literal.startswith("true"):
             # true is not empty, so core calls it: call_user_func( true, … ) throws a TypeError on PHP 8.
             level = "warning"
             message = (

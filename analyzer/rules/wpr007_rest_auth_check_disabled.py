@@ -8,6 +8,10 @@ Finds code that switches off core's REST cookie-nonce check:
 
 A `remove_filter` of `rest_cookie_check_errors` without priority 100 removes nothing; it is reported as a
 warning that says so. Callbacks that return a `WP_Error`, or pass a non-null `$result` through, are fine.
+Filters added inside a route's callback or permission callback are not reported: core applied
+`rest_authentication_errors` before dispatch, so they change nothing for REST authentication. Removing the
+check in code that also removes core's cookie validators from `determine_current_user` is a note: core then
+logs no one in by cookie, and the plugin's own cookie handling must carry the CSRF check.
 
 ## Why is this bad?
 Failure stage: **cookie-nonce** — skipped. `rest_cookie_check_errors` runs at priority 100 and returns early
@@ -65,7 +69,7 @@ RULE = Rule(
     queries=("php/auth_filters",),
     cwe=(352,),
     security_severity="8.8",
-    levels="error; warning for a remove_filter that removes nothing",
+    levels="error; warning for a remove_filter that removes nothing; note when cookie login is also removed",
     references=(
         "https://developer.wordpress.org/rest-api/using-the-rest-api/authentication/",
         "https://cwe.mitre.org/data/definitions/352.html",
@@ -81,8 +85,6 @@ def _priority_effect(priority: int | None) -> str:
         return "so the cookie-nonce stage is skipped"
     if priority < CORE_PRIORITY:
         return f"at priority {priority}, before core's check at 100, so the cookie-nonce stage never reads the nonce"
-    if priority == CORE_PRIORITY:
-        return "at priority 100, beside core's check, which stops at an answer already given"
     return (
         f"at priority {priority}, after core's check: the cookie-nonce stage lets any _wpnonce, even a forged "
         f"one, keep the cookie user"
@@ -132,7 +134,15 @@ def _removed(hook: AuthFilter) -> Iterator[Finding]:
     cb = hook.callback
     if cb is None or cb.name.strip("'\\").lower() != CORE_CHECK:
         return
-    if hook.priority == CORE_PRIORITY:
+    if hook.priority == CORE_PRIORITY and hook.cookie_auth_removed:
+        message = (
+            "remove_filter( 'rest_authentication_errors', 'rest_cookie_check_errors', 100 ) removes core's "
+            "cookie-nonce stage, and this code also removes core's cookie validators from determine_current_user, "
+            "so core no longer logs anyone in by cookie. If your own determine_current_user callback accepts "
+            "cookies, it must check a nonce (or the Origin) itself, or any site can make requests as your users."
+        )
+        yield Finding(RULE.code, "note", message, hook.span)
+    elif hook.priority == CORE_PRIORITY:
         message = (
             "remove_filter( 'rest_authentication_errors', 'rest_cookie_check_errors', 100 ) removes core's "
             "cookie-nonce stage: a logged-in user's cookie alone then authenticates REST requests from any site "
@@ -151,6 +161,8 @@ def _removed(hook: AuthFilter) -> Iterator[Finding]:
 
 def check(model: PluginModel) -> Iterator[Finding]:
     for hook in model.auth_filters:
+        if hook.in_rest_handler:
+            continue  # added during dispatch, after core applied the filter for this request: no effect
         if hook.function == "add_filter":
             yield from _added(model, hook)
         else:

@@ -6,6 +6,7 @@
 (member_call_expression) @call
 (nullsafe_member_call_expression) @call
 (scoped_call_expression) @call
+(object_creation_expression) @new
 (assignment_expression) @assign
 (augmented_assignment_expression) @assign
 (exit_statement) @exit
@@ -13,3 +14,4 @@
 (binary_expression ["===" "!==" "==" "!="]) @compare
 (if_statement) @if
 (else_if_clause) @if
+(try_statement) @try
