@@ -1,4 +1,4 @@
-"""The pipeline: discover → prefilter → parse → extract facts → plugin model → rules → filter.
+"""The pipeline: discover → prefilter → parse and extract facts → plugin model → rules → filter.
 
 ``scan()`` is the one entry point; the CLI, the benchmark and the tests all call it.
 """
@@ -15,7 +15,7 @@ from analyzer.discover import discover
 from analyzer.findings import Finding
 from analyzer.model import PluginModel
 from analyzer.php import ir
-from analyzer.php.extract import extract, parser_input
+from analyzer.parse import PhpParser
 from analyzer.source import SourceFile
 
 MAX_DEMAND_ROUNDS = 6
@@ -60,14 +60,13 @@ class _Parsed:
 
     def __init__(self, result: ScanResult) -> None:
         self.result = result
-        self.parser = languages.parser("php")
+        self.parser = PhpParser()
         self.facts: list[ir.PhpFacts] = []
 
     def add(self, rel: str, data: bytes) -> None:
         source = SourceFile(rel, data)
         try:
-            tree = self.parser.parse(parser_input(data))
-            facts = extract(source, tree)
+            facts = self.parser.facts(source)
         except Exception as error:  # one odd file must not cost the findings of every other file
             self.result.errors.append(ScanError(rel, f"could not analyse this file ({type(error).__name__}: {error})"))
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import analyzer.scan
+import analyzer.parse
 from analyzer import model as model_module
 from analyzer.rules import wpr016_permission_callback_non_boolean as wpr016
 from analyzer.scan import scan
@@ -22,14 +22,14 @@ def test_a_file_that_breaks_extraction_costs_only_itself(tmp_path: Path, monkeyp
     plugin = tmp_path / "plugin"
     shutil.copytree(DEMO, plugin)
     (plugin / "odd.php").write_text("<?php register_rest_route( 'odd/v1', '/x', array() );\n")
-    real_extract = analyzer.scan.extract
+    real_extract = analyzer.parse.extract
 
     def flaky(source, tree):
         if source.path == "odd.php":
             raise AttributeError("simulated extractor bug")
         return real_extract(source, tree)
 
-    monkeypatch.setattr(analyzer.scan, "extract", flaky)
+    monkeypatch.setattr(analyzer.parse, "extract", flaky)
     result = scan([plugin])
     assert _codes(result) == DEMO_CODES
     assert [(e.path, e.message) for e in result.errors] == [
