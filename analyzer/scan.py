@@ -91,21 +91,39 @@ def _demand_needles(demands: set[tuple[str, str]]) -> tuple[bytes, ...]:
     return tuple(sorted(needles))
 
 
-def _demand_pattern(demands: set[tuple[str, str]]) -> re.Pattern[bytes]:
-    """The exact shapes, checked on the few files the needles let through."""
-    alternatives = []
-    for kind in ("define", "call", "extends"):
-        names = b"|".join(re.escape(n.encode()) for k, n in sorted(demands) if k == kind)
-        if not names:
-            continue
-        if kind == "define":
-            alternatives.append(rb"(?:function\s+&?|class\s+|trait\s+|interface\s+|const\s+)(?:" + names + rb")\b")
-            alternatives.append(rb"define\s*\(\s*['\"]\\?(?:" + names + rb")['\"]")
-        elif kind == "call":
-            alternatives.append(rb"(?<![\w$])(?:" + names + rb")\s*\(")
-        else:
-            alternatives.append(rb"extends\s+\\?(?:[\w\\]+\\)?(?:" + names + rb")\b")
-    return re.compile(b"|".join(alternatives), re.IGNORECASE)
+class _DemandMatcher:
+    """The exact shapes of what the demands ask for, checked on the few files the needles let through.
+
+    Each pattern starts with a literal (``function``, ``class``, ``define``, ``extends`` …) so the regex
+    engine can skip ahead; one alternation over everything would try every position of a file.
+    """
+
+    def __init__(self, demands: set[tuple[str, str]]) -> None:
+        def names(kind: str) -> bytes:
+            return b"|".join(re.escape(n.encode()) for k, n in sorted(demands) if k == kind)
+
+        self.patterns: list[re.Pattern[bytes]] = []
+        defined = names("define")
+        if defined:
+            for keyword in (rb"function\s+&?", rb"class\s+", rb"trait\s+", rb"interface\s+", rb"const\s+"):
+                self.patterns.append(re.compile(keyword + rb"(?:" + defined + rb")\b"))
+            self.patterns.append(re.compile(rb"define\s*\(\s*['\"]\\?(?:" + defined + rb")['\"]"))
+        extended = names("extends")
+        if extended:
+            self.patterns.append(re.compile(rb"extends\s+\\?(?:[\w\\]+\\)?(?:" + extended + rb")\b"))
+        self.calls = [n.encode() + b"(" for k, n in sorted(demands) if k == "call"]
+
+    def matches(self, low: bytes) -> bool:
+        if any(pattern.search(low) for pattern in self.patterns):
+            return True
+        for needle in self.calls:  # name( not preceded by a name character or $
+            at = low.find(needle)
+            while at != -1:
+                before = low[at - 1 : at]
+                if not (before.isalnum() or before in (b"_", b"$")):
+                    return True
+                at = low.find(needle, at + 1)
+        return False
 
 
 def _read_libraries(discovery) -> dict[str, bytes]:
@@ -166,7 +184,7 @@ def scan(paths: list[Path], options: ScanOptions | None = None) -> ScanResult:
             break
         searched |= wanted
         needles = _demand_needles(wanted)
-        pattern = None
+        matcher = None
         added = False
         for rel in sorted(pending):
             low = lowered.get(rel)
@@ -175,8 +193,8 @@ def scan(paths: list[Path], options: ScanOptions | None = None) -> ScanResult:
             if not any(needle in low for needle in needles):
                 continue
             # Confirm with the exact shapes, on the few files the substrings let through.
-            pattern = pattern or _demand_pattern(wanted)
-            if pattern.search(low):
+            matcher = matcher or _DemandMatcher(wanted)
+            if matcher.matches(low):
                 parsed.add(rel, pending.pop(rel))
                 lowered.pop(rel, None)
                 added = True
