@@ -14,13 +14,30 @@ from analyzer import __version__, rules as rule_registry
 from analyzer.findings import LEVEL_RANK
 from analyzer.formatters import FORMATS, OutputContext, render
 from analyzer.rules import docs
-from analyzer.scan import ScanOptions, scan
+from analyzer.scan import DEFAULT_MAX_FILE_SIZE, MIB, ScanOptions, scan
+from analyzer.source import printable_path
 
 PROG = "wp-rest-lint"
 
 
 class UsageError(Exception):
     """A problem with how the command was called: exit 2 with the message."""
+
+
+def _mib(value: str) -> int:
+    try:
+        size = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of MiB: {value!r}") from None
+    if size <= 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return int(size * MIB)
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
+    return int(value)
 
 
 def _codes(value: str) -> list[str]:
@@ -48,6 +65,14 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--exclude", action="append", default=[], metavar="GLOB", help="skip paths matching GLOB (.gitignore syntax; repeatable)"
     )
+    s.add_argument(
+        "--max-file-size",
+        type=_mib,
+        default=DEFAULT_MAX_FILE_SIZE,
+        metavar="MIB",
+        help=f"skip (and report) files larger than MIB mebibytes (default: {DEFAULT_MAX_FILE_SIZE // MIB})",
+    )
+    s.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N", help="parse with N processes (default: 1)")
 
     sub.add_parser("rules", help="list the rules: code, name, level, summary")
     r = sub.add_parser("rule", help="show a rule's documentation")
@@ -86,10 +111,13 @@ def _scan(args: argparse.Namespace) -> int:
         if not any(k.startswith(code) for k in known):
             raise UsageError(f"unknown rule code or prefix: {code} (see '{PROG} rules')")
 
-    result = scan(paths, ScanOptions(select=args.select, ignore=args.ignore, exclude=args.exclude))
+    options = ScanOptions(
+        select=args.select, ignore=args.ignore, exclude=args.exclude, max_file_size=args.max_file_size, jobs=args.jobs
+    )
+    result = scan(paths, options)
 
     for error in result.errors:
-        print(f"{PROG}: warning: {error.path}: {error.message}", file=sys.stderr)
+        print(f"{PROG}: warning: {printable_path(error.path)}: {error.message}", file=sys.stderr)
 
     root = result.root
     cwd_prefix = _prefix(root, Path.cwd().resolve())

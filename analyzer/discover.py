@@ -106,15 +106,35 @@ def _walk(root: Path, top: Path, exclude_spec: pathspec.PathSpec, found: Discove
                 subdirs.append(path)
                 continue
             if is_link:
-                try:
-                    target = path.resolve(strict=True)
-                    target.relative_to(root)
-                except (OSError, ValueError, RuntimeError):
-                    found.problems.append((rel, "symbolic link to outside the scan root (or broken): not followed"))
+                problem = _link_problem(path, root)
+                if problem is not None:
+                    found.problems.append((rel, problem))
                     continue
+            try:
+                regular = entry.is_file(follow_symlinks=True)
+            except OSError:
+                regular = False
+            if not regular:  # a FIFO or a device named *.php would block or never end
+                found.problems.append((rel, "not a regular file: skipped"))
+                continue
             yield rel
         for sub in reversed(subdirs):
             stack.append((sub, ignores))
+
+
+def _link_problem(path: Path, root: Path) -> str | None:
+    """Why a symbolic link is not followed, or None when it stays inside the scan root."""
+    try:
+        target = path.resolve(strict=True)
+    except RuntimeError:
+        return "symbolic link loop: not followed"
+    except OSError:
+        return "broken symbolic link: not followed"
+    try:
+        target.relative_to(root)
+    except ValueError:
+        return "symbolic link to outside the scan root: not followed"
+    return None
 
 
 def _ignored(path: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.PathSpec]]) -> bool:

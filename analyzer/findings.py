@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from analyzer.source import Span
+from analyzer.source import Span, printable_path
 
 LEVELS = ("note", "warning", "error")
 LEVEL_RANK = {"note": 0, "warning": 1, "error": 2}
@@ -50,7 +50,7 @@ class Finding:
             index, label = int(match.group(1)) - 1, match.group(2)
             if 0 <= index < len(self.related):
                 where = self.related[index].span
-                return f"{label} ({where.path}:{where.line})"
+                return f"{label} ({printable_path(where.path)}:{where.line})"
             return label
 
         return REFERENCE.sub(replace, self.message)

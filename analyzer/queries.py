@@ -25,6 +25,17 @@ def query_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "queries"
 
 
+# Patterns never start deeper than this in a tree. Real code nests a few dozen levels; pathological input
+# (50,000 nested closures) makes tree-sitter's query cursor superlinear without the bound.
+MAX_START_DEPTH = 1000
+
+
+def _cursor(query: tree_sitter.Query) -> tree_sitter.QueryCursor:
+    cursor = tree_sitter.QueryCursor(query)
+    cursor.set_max_start_depth(MAX_START_DEPTH)
+    return cursor
+
+
 @dataclass(frozen=True)
 class CompiledQuery:
     language: str
@@ -33,10 +44,10 @@ class CompiledQuery:
     prefilter: tuple[str, ...]  # empty: the query is not an anchor for the prefilter
 
     def captures(self, node) -> dict[str, list]:
-        return tree_sitter.QueryCursor(self.query).captures(node)
+        return _cursor(self.query).captures(node)
 
     def matches(self, node) -> list[tuple[int, dict[str, list]]]:
-        return tree_sitter.QueryCursor(self.query).matches(node)
+        return _cursor(self.query).matches(node)
 
 
 def _prefilter_tokens(text: str) -> tuple[str, ...]:

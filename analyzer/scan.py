@@ -1,11 +1,14 @@
 """The pipeline: discover → prefilter → parse and extract facts → plugin model → rules → filter.
 
-``scan()`` is the one entry point; the CLI, the benchmark and the tests all call it.
+``scan()`` is the one entry point; the CLI, the benchmark and the tests all call it. Nothing a scanned file
+contains can stop it: a file that cannot be read, is binary, too large or trips the extractor is reported
+(``ScanResult.errors``) and every other file is still analysed.
 """
 
 from __future__ import annotations
 
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -14,16 +17,21 @@ from analyzer import languages, prefilter, rules as rule_registry
 from analyzer.discover import discover
 from analyzer.findings import Finding
 from analyzer.model import PluginModel
-from analyzer.php import ir
 from analyzer.parse import PhpParser
+from analyzer.php import ir
+from analyzer.php.extract import MAX_DEPTH
 from analyzer.source import SourceFile
 
 MAX_DEMAND_ROUNDS = 6
+MIB = 1024 * 1024
+DEFAULT_MAX_FILE_SIZE = 4 * MIB  # 12x the largest PHP file of WordPress core; generated blobs are not worth parsing
+PENDING_MEMORY = 128 * MIB  # unparsed files kept in memory for the demand search; the rest is re-read
+_LONE_CR = re.compile(rb"\r(?!\n)")
 
 
 @dataclass(frozen=True)
 class ScanError:
-    """A file (or directory) the scan could not read or parse; the scan went on without it."""
+    """A file (or directory) the scan could not read or fully analyse; the scan went on without it."""
 
     path: str
     message: str
@@ -53,27 +61,115 @@ class ScanOptions:
     select: list[str] | None = None
     ignore: list[str] | None = None
     exclude: list[str] | None = None
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    jobs: int = 1  # processes parsing files; the result is the same for any value
+
+
+def _size(limit: int) -> str:
+    return f"{limit / MIB:g} MiB" if limit >= MIB else f"{limit / 1024:g} KiB"
+
+
+def read_source(root: Path, rel: str, limit: int) -> tuple[bytes | None, str | None]:
+    """A file's bytes ready to parse, or the reason it is skipped.
+
+    Lone CR line ends (old Mac files) become LF, byte for byte, so tree-sitter's rows match the lines an
+    editor shows. Files with NUL bytes are binary, whatever their extension.
+    """
+    path = root / rel
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            return None, f"larger than the {_size(limit)} limit (--max-file-size): skipped"
+        data = path.read_bytes()
+    except OSError as error:
+        return None, f"cannot read: {error.strerror or error}"
+    if b"\x00" in data:
+        return None, "binary file (contains NUL bytes): skipped"
+    if b"\r" in data and _LONE_CR.search(data):
+        data = _LONE_CR.sub(b"\n", data)
+    return data, None
+
+
+def facts_of(rel: str, data: bytes) -> tuple[ir.PhpFacts | None, list[str]]:
+    """Parse and extract one file: its facts (None if it could not be analysed) and what to report about it.
+
+    A module-level function so that ``--jobs`` can run it in worker processes.
+    """
+    notices: list[str] = []
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        notices.append(f"not valid UTF-8 (first bad byte at offset {error.start}): read leniently")
+    try:
+        facts = PhpParser().facts(SourceFile(rel, data))
+    except Exception as error:  # one odd file must not cost the findings of every other file
+        return None, [f"could not analyse this file ({type(error).__name__}: {error})"]
+    if facts.too_deep:
+        notices.append(f"nested deeper than {MAX_DEPTH} levels: the deeper part is not analysed")
+    return facts, notices
 
 
 class _Parsed:
     """Parsed files and their facts, growing as the model asks for more definitions."""
 
-    def __init__(self, result: ScanResult) -> None:
+    def __init__(self, result: ScanResult, jobs: int) -> None:
         self.result = result
-        self.parser = PhpParser()
+        self.jobs = max(1, jobs)
         self.facts: list[ir.PhpFacts] = []
 
+    def add(self, files: list[tuple[str, bytes]]) -> None:
+        """Parse ``files`` (in parallel with --jobs); results are taken in input order, so any --jobs value
+        gives the same model."""
+        if self.jobs > 1 and len(files) > 1:
+            with ProcessPoolExecutor(max_workers=min(self.jobs, len(files))) as pool:
+                outcomes = list(pool.map(facts_of, [r for r, _ in files], [d for _, d in files], chunksize=4))
+        else:
+            outcomes = [facts_of(rel, data) for rel, data in files]
+        for (rel, data), (facts, notices) in zip(files, outcomes, strict=True):
+            self.result.errors.extend(ScanError(rel, notice) for notice in notices)
+            if facts is None:
+                continue
+            self.result.sources[rel] = SourceFile(rel, data)
+            self.result.stats.files_parsed += 1
+            self.result.stats.bytes_parsed += len(data)
+            self.facts.append(facts)
+
+
+class _Pending:
+    """Files read but not parsed: candidates for demand-driven parsing. Kept in memory up to a budget;
+    beyond it they are read again from disk when searched, so memory does not grow with the tree."""
+
+    def __init__(self, root: Path, limit: int) -> None:
+        self.root = root
+        self.limit = limit
+        self.kept: dict[str, bytes | None] = {}
+        self.size = 0
+
     def add(self, rel: str, data: bytes) -> None:
-        source = SourceFile(rel, data)
-        try:
-            facts = self.parser.facts(source)
-        except Exception as error:  # one odd file must not cost the findings of every other file
-            self.result.errors.append(ScanError(rel, f"could not analyse this file ({type(error).__name__}: {error})"))
-            return
-        self.result.sources[rel] = source
-        self.result.stats.files_parsed += 1
-        self.result.stats.bytes_parsed += len(data)
-        self.facts.append(facts)
+        if self.size + len(data) <= PENDING_MEMORY:
+            self.kept[rel] = data
+            self.size += len(data)
+        else:
+            self.kept[rel] = None
+
+    def __bool__(self) -> bool:
+        return bool(self.kept)
+
+    def paths(self) -> list[str]:
+        return sorted(self.kept)
+
+    def data(self, rel: str) -> bytes | None:
+        data = self.kept.get(rel)
+        if data is None:
+            data, _ = read_source(self.root, rel, self.limit)
+        return data
+
+    def take(self, rel: str) -> bytes | None:
+        data = self.data(rel)
+        kept = self.kept.pop(rel, None)
+        if kept is not None:
+            self.size -= len(kept)
+        return data
 
 
 def _demand_needles(demands: set[tuple[str, str]]) -> tuple[bytes, ...]:
@@ -126,16 +222,6 @@ class _DemandMatcher:
         return False
 
 
-def _read_libraries(discovery) -> dict[str, bytes]:
-    found: dict[str, bytes] = {}
-    for rel in discovery.library_files:
-        try:
-            found[rel] = (discovery.root / rel).read_bytes()
-        except OSError:
-            continue  # a library file we cannot read only matters if asked for; skip it quietly
-    return found
-
-
 def scan(paths: list[Path], options: ScanOptions | None = None) -> ScanResult:
     """Scan a plugin (the PATHs) and return findings sorted by path, line, column and code."""
     options = options or ScanOptions()
@@ -143,38 +229,39 @@ def scan(paths: list[Path], options: ScanOptions | None = None) -> ScanResult:
     discovery = discover(paths, options.exclude)
     result = ScanResult(discovery.root, [], [ScanError(p, m) for p, m in discovery.problems], ScanStats(), enabled)
     tokens = prefilter.tokens_for(enabled)
-    parsed = _Parsed(result)
+    parsed = _Parsed(result, options.jobs)
+    pending = _Pending(discovery.root, options.max_file_size)
 
-    pending: dict[str, bytes] = {}  # read but not parsed: candidates for demand-driven parsing
+    anchors: list[tuple[str, bytes]] = []
     for rel in discovery.files:
         if languages.language_of(rel) != "php":
             continue
         result.stats.files_seen += 1
-        try:
-            data = (discovery.root / rel).read_bytes()
-        except OSError as error:
-            result.errors.append(ScanError(rel, f"cannot read: {error.strerror or error}"))
-            continue
-        if tokens and prefilter.passes(data, tokens):
+        data, problem = read_source(discovery.root, rel, options.max_file_size)
+        if data is None:
+            result.errors.append(ScanError(rel, problem or "skipped"))
+        elif tokens and prefilter.passes(data, tokens):
             result.stats.files_passed += 1
-            parsed.add(rel, data)
+            anchors.append((rel, data))
         else:
-            pending[rel] = data
+            pending.add(rel, data)
 
     # Library code (vendor/) that registers routes or hooks is parsed like the plugin's own, because the
     # plugin's calls into it carry the routes; the rest of it only when a definition is asked for.
-    for rel, data in _read_libraries(discovery).items():
+    for rel in discovery.library_files:
+        data, _ = read_source(discovery.root, rel, options.max_file_size)
+        if data is None:
+            continue  # a library file we cannot read only matters if asked for
         if tokens and prefilter.passes(data, tokens):
-            parsed.add(rel, data)
+            anchors.append((rel, data))
         else:
-            pending[rel] = data
-
+            pending.add(rel, data)
+    parsed.add(anchors)
     model = PluginModel(parsed.facts)
 
     # Demand-driven: parse the files that define what the anchors refer to (a permission callback in
     # another file, a constant, a parent class), call a route-registering wrapper, or extend a class that
     # registers routes; then resolve again.
-    lowered: dict[str, bytes] = {}
     searched: set[tuple[str, str]] = set()  # demands already looked for in every pending file
     for _ in range(MAX_DEMAND_ROUNDS):
         if not parsed.facts or not pending:
@@ -185,27 +272,26 @@ def scan(paths: list[Path], options: ScanOptions | None = None) -> ScanResult:
         searched |= wanted
         needles = _demand_needles(wanted)
         matcher = None
-        added = False
-        for rel in sorted(pending):
-            low = lowered.get(rel)
-            if low is None:
-                low = lowered[rel] = pending[rel].lower()
+        chosen: list[tuple[str, bytes]] = []
+        for rel in pending.paths():
+            data = pending.data(rel)
+            if data is None:
+                continue
+            low = data.lower()
             if not any(needle in low for needle in needles):
                 continue
             # Confirm with the exact shapes, on the few files the substrings let through.
             matcher = matcher or _DemandMatcher(wanted)
             if matcher.matches(low):
-                parsed.add(rel, pending.pop(rel))
-                lowered.pop(rel, None)
-                added = True
-        if not added:
+                taken = pending.take(rel)
+                if taken is not None:
+                    chosen.append((rel, taken))
+        if not chosen:
             break
+        parsed.add(chosen)
         model = PluginModel(parsed.facts)
 
-    # Library code (vendor/) was read for its definitions; what it registers is reported at the plugin's
-    # own lines (the route table, the permission callback), never inside the library.
     result.model = model
-    library_paths = set(discovery.library_files)
     result.errors.extend(ScanError(path, message) for path, message in model.errors)
     findings: set[Finding] = set()
     for rule in enabled:
@@ -213,6 +299,8 @@ def scan(paths: list[Path], options: ScanOptions | None = None) -> ScanResult:
             findings.update(rule.check(model))
         except Exception as error:  # a failing rule must not cost the other rules' findings
             result.errors.append(ScanError(".", f"rule {rule.RULE.code} failed ({type(error).__name__}: {error})"))
-    result.findings = sorted((f for f in findings if f.span.path not in library_paths), key=lambda f: f.sort_key)
+    # vendor/ was read for its definitions; what it registers is reported at the plugin's own lines.
+    library = set(discovery.library_files)
+    result.findings = sorted((f for f in findings if f.span.path not in library), key=lambda f: f.sort_key)
     result.errors.sort(key=lambda e: (e.path, e.message))
     return result

@@ -9,6 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+BOM = b"\xef\xbb\xbf"
+
+
+def printable_path(path: str) -> str:
+    """A path for people and JSON: bytes that are not UTF-8 (kept as surrogates by os.fsdecode) become
+    U+FFFD instead of making the output unencodable."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def path_bytes(path: str) -> bytes:
+    """The path's original bytes (for percent-encoding into a URI)."""
+    return path.encode("utf-8", "surrogateescape")
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
@@ -66,6 +79,8 @@ class SourceFile:
         if self.is_ascii():
             return byte_column + 1
         prefix = self.line_bytes(row)[:byte_column]
+        if row == 0 and prefix.startswith(BOM):
+            prefix = prefix[len(BOM) :]  # editors do not show the byte-order mark as a column
         if prefix.isascii():
             return len(prefix) + 1
         return len(prefix.decode("utf-8", "replace").encode("utf-16-le")) // 2 + 1

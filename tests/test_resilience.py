@@ -81,5 +81,5 @@ def test_syntax_errors_and_html_only_files_do_not_stop_the_scan(tmp_path: Path) 
         ("includes/class-acme-forms-submissions-controller.php", 28, "WPR006"),
         ("includes/permissions.php", 17, "WPR016"),
     ]
-    assert result.errors == []
+    assert [(e.path, e.message) for e in result.errors] == [("binary.php", "binary file (contains NUL bytes): skipped")]
     assert result.stats.files_seen == 7

@@ -11,14 +11,14 @@ from analyzer import __version__
 from analyzer.findings import LEVEL_RANK
 from analyzer.formatters import OutputContext
 from analyzer.scan import ScanResult
-from analyzer.source import Span
+from analyzer.source import Span, printable_path
 
 SCHEMA_VERSION = 1
 
 
 def _location(span: Span) -> dict:
     return {
-        "path": span.path,
+        "path": printable_path(span.path),
         "line": span.line,
         "column": span.column,
         "end_line": span.end_line,
@@ -47,7 +47,7 @@ def render(result: ScanResult, context: OutputContext) -> str:
         "tool": {"name": "wp-rest-lint", "version": __version__},
         "root": context.root_label,
         "findings": findings,
-        "errors": [{"path": e.path, "message": e.message} for e in result.errors],
+        "errors": [{"path": printable_path(e.path), "message": e.message} for e in result.errors],
         "summary": {
             "files_seen": result.stats.files_seen,
             "files_parsed": result.stats.files_parsed,

@@ -19,7 +19,7 @@ from analyzer.findings import REFERENCE, Finding
 from analyzer.formatters import OutputContext
 from analyzer.rules import docs
 from analyzer.scan import ScanResult
-from analyzer.source import Span
+from analyzer.source import Span, path_bytes, printable_path
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -61,9 +61,14 @@ def sarif_message(finding: Finding) -> str:
     return "".join(parts)
 
 
+def _uri(context: OutputContext, path: str) -> str:
+    """A relative URI: the path's original bytes, percent-encoded (names need not be UTF-8)."""
+    return quote(path_bytes(context.uri_prefix + path), safe="/")
+
+
 def _physical(span: Span, context: OutputContext) -> om.PhysicalLocation:
     return om.PhysicalLocation(
-        artifact_location=om.ArtifactLocation(uri=quote(context.uri_prefix + span.path, safe="/"), uri_base_id=SRCROOT),
+        artifact_location=om.ArtifactLocation(uri=_uri(context, span.path), uri_base_id=SRCROOT),
         region=om.Region(start_line=span.line, start_column=span.column, end_line=span.end_line, end_column=span.end_column),
     )
 
@@ -112,12 +117,12 @@ def build(result: ScanResult, context: OutputContext) -> om.SarifLog:
         )
     notifications = [
         om.Notification(
-            message=om.Message(text=f"{error.path}: {error.message}"),
+            message=om.Message(text=f"{printable_path(error.path)}: {error.message}"),
             level="warning",
             locations=[
                 om.Location(
                     physical_location=om.PhysicalLocation(
-                        artifact_location=om.ArtifactLocation(uri=quote(context.uri_prefix + error.path, safe="/"), uri_base_id=SRCROOT)
+                        artifact_location=om.ArtifactLocation(uri=_uri(context, error.path), uri_base_id=SRCROOT)
                     )
                 )
             ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from analyzer.findings import LEVEL_RANK
 from analyzer.formatters import OutputContext
 from analyzer.scan import ScanResult
+from analyzer.source import printable_path
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -21,7 +22,7 @@ def render(result: ScanResult, context: OutputContext) -> str:
     lines: list[str] = []
     for finding in result.findings:
         span = finding.span
-        where = paint(f"{context.display_prefix}{span.path}:{span.line}:{span.column}:", _BOLD)
+        where = paint(f"{context.display_prefix}{printable_path(span.path)}:{span.line}:{span.column}:", _BOLD)
         level = paint(f"[{finding.level}]", _COLORS[finding.level])
         lines.append(f"{where} {paint(finding.code, _BOLD)} {level} {finding.plain_message()}")
         source = result.sources.get(span.path)

@@ -15,7 +15,7 @@ from analyzer import queries
 from analyzer.php import ir
 from analyzer.source import SourceFile
 
-MAX_DEPTH = 64  # expression nesting converted before giving up with Opaque
+MAX_DEPTH = 64  # expression nesting converted before giving up with Opaque (and reporting the file)
 
 FUNCTION_NODES = frozenset({"function_definition", "method_declaration", "anonymous_function", "arrow_function"})
 CLASS_NODES = frozenset({"class_declaration", "trait_declaration", "interface_declaration", "enum_declaration"})
@@ -56,6 +56,10 @@ class _FileExtractor:
         self.namespaces: list[tuple[int, int | None, str]] = []  # (start, end if braced, name)
         self.file_scope: ir.FunctionFact | None = None
         self.aliases: dict[str, str] = {}  # lower-cased alias -> qualified name, from ``use`` statements
+        self.nesting = 0  # current depth of expr()/function() recursion
+        self.too_deep = False
+        self.function_owner: dict[int, object] = {}  # function node id -> enclosing function node (or None)
+        self.class_owner: dict[int, object] = {}  # function/class node id -> enclosing class node (or None)
 
     # --- context -------------------------------------------------------------------------------
 
@@ -69,23 +73,40 @@ class _FileExtractor:
                 current = name
         return current
 
-    @staticmethod
-    def enclosing_function(node):
-        parent = node.parent
-        while parent is not None:
-            if parent.type in FUNCTION_NODES:
-                return parent
-            parent = parent.parent
-        return None
+    def enclosing_function(self, node):
+        """The nearest function-like node around ``node`` (from the sweep in _index_owners)."""
+        if node.id in self.function_owner:
+            return self.function_owner[node.id]
+        return _innermost(self._functions, node)
 
-    @staticmethod
-    def enclosing_class(node):
-        parent = node.parent
-        while parent is not None:
-            if parent.type in CLASS_NODES:
-                return parent
-            parent = parent.parent
-        return None
+    def enclosing_class(self, node):
+        if node.id in self.class_owner:
+            return self.class_owner[node.id]
+        return _innermost(self._classes, node)
+
+    def _index_owners(self, scopes: list, captured: list) -> None:
+        """For every captured node, its innermost enclosing function and class, in one sweep over byte
+        ranges (scopes nest, so a stack suffices). Walking parents per node is quadratic on deep input."""
+        self._functions = sorted((n for n in scopes if n.type in FUNCTION_NODES), key=lambda n: (n.start_byte, -n.end_byte))
+        self._classes = sorted((n for n in scopes if n.type in CLASS_NODES), key=lambda n: (n.start_byte, -n.end_byte))
+        for owners, pool in ((self.function_owner, self._functions), (self.class_owner, self._classes)):
+            events = sorted(
+                [(n.start_byte, 0, -n.end_byte, i, n) for i, n in enumerate(pool)]
+                + [(n.start_byte, 1, -n.end_byte, i, n) for i, n in enumerate(captured)],
+                key=lambda e: e[:4],
+            )
+            stack: list = []
+            for start, kind, _, _, node in events:
+                while stack and stack[-1].end_byte <= start:
+                    stack.pop()
+                if kind == 0:
+                    # a scope: its own owner is the scope around it
+                    owner = next((s for s in reversed(stack) if s.id != node.id), None)
+                    owners.setdefault(node.id, owner if owner is not None and owner.end_byte >= node.end_byte else None)
+                    stack.append(node)
+                else:
+                    top = next((s for s in reversed(stack) if s.id != node.id and s.end_byte >= node.end_byte), None)
+                    owners.setdefault(node.id, top)
 
     def qualify(self, name: str, offset: int) -> str:
         ns = self.namespace_at(offset)
@@ -100,27 +121,33 @@ class _FileExtractor:
 
     # --- expressions -----------------------------------------------------------------------------
 
-    def expr(self, node, depth: int = 0) -> ir.Expr:
+    def expr(self, node) -> ir.Expr:
         memo = self.ir_memo.get(node.id)
         if memo is not None:
             return memo
-        result = self._expr(node, depth)
+        # One budget for all nesting: expressions inside closures inside expressions… never recurse deeper
+        # than MAX_DEPTH levels in total, whatever the input.
+        if self.nesting > MAX_DEPTH:
+            self.too_deep = True
+            return ir.Opaque(self.source.span_of(node), "too-deep")
+        self.nesting += 1
+        try:
+            result = self._expr(node)
+        finally:
+            self.nesting -= 1
         self.ir_memo[node.id] = result
         return result
 
-    def _expr(self, node, depth: int) -> ir.Expr:
+    def _expr(self, node) -> ir.Expr:
         span = self.source.span_of(node)
-        if depth > MAX_DEPTH:
-            return ir.Opaque(span, "too-deep")
         t = node.type
-        d = depth + 1
         if t == "parenthesized_expression":
             inner = node.named_children
-            return self.expr(inner[0], d) if inner else ir.Opaque(span, t)
+            return self.expr(inner[0]) if inner else ir.Opaque(span, t)
         if t == "string":
             return ir.Lit(span, self._single_quoted(node))
         if t in ("encapsed_string", "heredoc"):
-            return self._interpolated(node, span, d)
+            return self._interpolated(node, span)
         if t == "nowdoc":
             body = next((c for c in node.named_children if c.type == "nowdoc_body"), None)
             return ir.Lit(span, _text(body).removeprefix("\n") if body is not None else "")
@@ -141,7 +168,7 @@ class _FileExtractor:
                 return ir.Lit(span, None)
             return ir.Const(span, name)
         if t == "array_creation_expression":
-            return ir.Arr(span, tuple(self._array_items(node, d)))
+            return ir.Arr(span, tuple(self._array_items(node)))
         if t == "variable_name":
             return ir.Var(span, _text(node)[1:])
         if t == "dynamic_variable_name":
@@ -154,7 +181,7 @@ class _FileExtractor:
             obj, name = node.child_by_field_name("object"), node.child_by_field_name("name")
             if obj is None or name is None or name.type != "name":
                 return ir.Opaque(span, t)
-            return ir.Prop(span, self.expr(obj, d), _text(name))
+            return ir.Prop(span, self.expr(obj), _text(name))
         if t == "scoped_property_access_expression":
             scope, name = node.child_by_field_name("scope"), node.child_by_field_name("name")
             if scope is None or name is None or name.type != "variable_name":
@@ -169,8 +196,8 @@ class _FileExtractor:
             named = node.named_children
             if not named:
                 return ir.Opaque(span, t)
-            key = self.expr(named[1], d) if len(named) > 1 else None
-            return ir.Sub(span, self.expr(named[0], d), key)
+            key = self.expr(named[1]) if len(named) > 1 else None
+            return ir.Sub(span, self.expr(named[0]), key)
         if t == "binary_expression":
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             op = node.child_by_field_name("operator")
@@ -178,46 +205,46 @@ class _FileExtractor:
             if left is None or right is None:
                 return ir.Opaque(span, t)
             if op_text == ".":
-                return ir.Concat(span, self._concat_parts(node, d))
-            return ir.Op(span, op_text.lower(), self.expr(left, d), self.expr(right, d))
+                return ir.Concat(span, self._concat_parts(node))
+            return ir.Op(span, op_text.lower(), self.expr(left), self.expr(right))
         if t == "unary_op_expression":
             operand = node.child_by_field_name("argument") or (node.named_children[-1] if node.named_children else None)
             if operand is None:
                 return ir.Opaque(span, t)
-            return ir.Unary(span, self._operator(node), self.expr(operand, d))
+            return ir.Unary(span, self._operator(node), self.expr(operand))
         if t == "cast_expression":
             typ, value = node.child_by_field_name("type"), node.child_by_field_name("value")
             if typ is None or value is None:
                 return ir.Opaque(span, t)
-            return ir.Cast(span, _text(typ).lower(), self.expr(value, d))
+            return ir.Cast(span, _text(typ).lower(), self.expr(value))
         if t == "conditional_expression":
             cond = node.child_by_field_name("condition")
             body = node.child_by_field_name("body")
             alt = node.child_by_field_name("alternative")
             if cond is None or alt is None:
                 return ir.Opaque(span, t)
-            return ir.Ternary(span, self.expr(cond, d), self.expr(body, d) if body is not None else None, self.expr(alt, d))
+            return ir.Ternary(span, self.expr(cond), self.expr(body) if body is not None else None, self.expr(alt))
         if t == "function_call_expression":
             fn = node.child_by_field_name("function")
             if fn is None or fn.type not in ("name", "qualified_name"):
                 return ir.Opaque(span, t)
-            return ir.Call(span, _strip_ns(_text(fn)), self._args(node.child_by_field_name("arguments"), d))
+            return ir.Call(span, _strip_ns(_text(fn)), self._args(node.child_by_field_name("arguments")))
         if t in ("member_call_expression", "nullsafe_member_call_expression"):
             obj, name = node.child_by_field_name("object"), node.child_by_field_name("name")
             if obj is None or name is None or name.type != "name":
                 return ir.Opaque(span, t)
-            return ir.MethodCall(span, self.expr(obj, d), _text(name), self._args(node.child_by_field_name("arguments"), d))
+            return ir.MethodCall(span, self.expr(obj), _text(name), self._args(node.child_by_field_name("arguments")))
         if t == "scoped_call_expression":
             scope, name = node.child_by_field_name("scope"), node.child_by_field_name("name")
             if scope is None or name is None or name.type != "name":
                 return ir.Opaque(span, t)
-            return ir.StaticCall(span, self._scope(scope, node.start_byte), _text(name), self._args(node.child_by_field_name("arguments"), d))
+            return ir.StaticCall(span, self._scope(scope, node.start_byte), _text(name), self._args(node.child_by_field_name("arguments")))
         if t == "object_creation_expression":
             cls = next((c for c in node.named_children if c.type in ("name", "qualified_name")), None)
             args = next((c for c in node.named_children if c.type == "arguments"), None)
             if cls is None:
                 return ir.Opaque(span, t)
-            return ir.New(span, self._class_ref(cls, node.start_byte), self._args(args, d))
+            return ir.New(span, self._class_ref(cls, node.start_byte), self._args(args))
         if t in ("anonymous_function", "arrow_function"):
             return ir.Closure(span, self.function(node))
         return ir.Opaque(span, t)
@@ -247,7 +274,7 @@ class _FileExtractor:
         body = raw[start + 1 : -1] if start != -1 and raw.endswith(b"'") else raw
         return body.replace(b"\\\\", b"\x00").replace(b"\\'", b"'").replace(b"\x00", b"\\").decode("utf-8", "replace")
 
-    def _interpolated(self, node, span, depth: int) -> ir.Expr:
+    def _interpolated(self, node, span) -> ir.Expr:
         holder = node
         if node.type == "heredoc":
             holder = next((c for c in node.named_children if c.type == "heredoc_body"), None)
@@ -262,12 +289,12 @@ class _FileExtractor:
             elif child.type == "text_interpolation":
                 continue
             else:
-                parts.append(self.expr(child, depth))
+                parts.append(self.expr(child))
         if all(isinstance(p, ir.Lit) for p in parts):
             return ir.Lit(span, "".join(str(p.value) for p in parts))
         return ir.Concat(span, tuple(parts))
 
-    def _concat_parts(self, node, depth: int) -> tuple[ir.Expr, ...]:
+    def _concat_parts(self, node) -> tuple[ir.Expr, ...]:
         # Flatten left-nested '.' chains iteratively: a . b . c parses as ((a . b) . c).
         parts: list[ir.Expr] = []
         stack = [node]
@@ -278,14 +305,14 @@ class _FileExtractor:
                 stack.append(right)
                 stack.append(left)
             else:
-                parts.append(self.expr(current, depth))
+                parts.append(self.expr(current))
         return tuple(parts)
 
     def _binary_op(self, node) -> str:
         op = node.child_by_field_name("operator")
         return _text(op) if op is not None else self._operator(node)
 
-    def _array_items(self, node, depth: int):
+    def _array_items(self, node):
         for element in node.named_children:
             if element.type != "array_element_initializer":
                 continue
@@ -295,15 +322,15 @@ class _FileExtractor:
             if named[0].type == "variadic_unpacking":
                 inner = named[0].named_children
                 if inner:
-                    yield ir.ArrItem(None, self.expr(inner[0], depth), spread=True)
+                    yield ir.ArrItem(None, self.expr(inner[0]), spread=True)
                 continue
             has_key = any(not c.is_named and c.type == "=>" for c in element.children)
             if has_key and len(named) >= 2:
-                yield ir.ArrItem(self.expr(named[0], depth), self.expr(named[1], depth))
+                yield ir.ArrItem(self.expr(named[0]), self.expr(named[1]))
             else:
-                yield ir.ArrItem(None, self.expr(named[-1], depth))
+                yield ir.ArrItem(None, self.expr(named[-1]))
 
-    def _args(self, node, depth: int) -> tuple[ir.Arg, ...]:
+    def _args(self, node) -> tuple[ir.Arg, ...]:
         if node is None:
             return ()
         args: list[ir.Arg] = []
@@ -313,7 +340,7 @@ class _FileExtractor:
             if arg.type == "variadic_unpacking":
                 inner = arg.named_children
                 if inner:
-                    args.append(ir.Arg(self.expr(inner[0], depth), spread=True))
+                    args.append(ir.Arg(self.expr(inner[0]), spread=True))
                 continue
             if arg.type != "argument":
                 continue
@@ -325,9 +352,9 @@ class _FileExtractor:
             if value.type == "variadic_unpacking":
                 inner = value.named_children
                 if inner:
-                    args.append(ir.Arg(self.expr(inner[0], depth), spread=True))
+                    args.append(ir.Arg(self.expr(inner[0]), spread=True))
                 continue
-            args.append(ir.Arg(self.expr(value, depth), _text(name) if name is not None else None))
+            args.append(ir.Arg(self.expr(value), _text(name) if name is not None else None))
         return tuple(args)
 
     def _scope(self, node, offset: int) -> str:
@@ -357,7 +384,11 @@ class _FileExtractor:
         memo = self.function_memo.get(node.id)
         if memo is not None:
             return memo
-        fact = self._function(node)
+        self.nesting += 1
+        try:
+            fact = self._function(node)
+        finally:
+            self.nesting -= 1
         self.function_memo[node.id] = fact
         return fact
 
@@ -525,7 +556,12 @@ class _FileExtractor:
                     short = _text(alias) if alias is not None else qualified.rsplit("\\", 1)[-1]
                     self.aliases[short.lower()] = qualified
 
-        for capture, nodes in queries.load("php", "bodies").captures(root).items():
+        body_captures = queries.load("php", "bodies").captures(root)
+        scopes = queries.load("php", "scopes").captures(root).get("scope", [])
+        captured = [n for nodes in body_captures.values() for n in nodes]
+        captured += [n for nodes in definitions.values() for n in nodes]
+        self._index_owners(scopes, captured + scopes)
+        for capture, nodes in body_captures.items():
             for node in nodes:
                 owner = self.enclosing_function(node)
                 self.buckets.setdefault(owner.id if owner is not None else None, {}).setdefault(capture, []).append(node)
@@ -558,6 +594,7 @@ class _FileExtractor:
             hooks=hooks,
             file_scope=self.file_scope,
             all_functions=tuple(self.function_memo.values()),
+            too_deep=self.too_deep,
         )
 
     def _class(self, node) -> ir.ClassFact:
@@ -640,7 +677,7 @@ class _FileExtractor:
     def _routes(self):
         for _, match in queries.load("php", "rest_routes").matches(self.root):
             call = match["call"][0]
-            args = self._args(match["arguments"][0], 0)
+            args = self._args(match["arguments"][0])
             pick = _argument_picker(args)
             yield ir.RouteCall(
                 namespace=pick(0, "route_namespace") or pick(0, "namespace"),
@@ -656,7 +693,7 @@ class _FileExtractor:
     def _hooks(self):
         for _, match in queries.load("php", "auth_filters").matches(self.root):
             call = match["call"][0]
-            args = [a.value for a in self._args(call.child_by_field_name("arguments"), 0) if not a.spread]
+            args = [a.value for a in self._args(call.child_by_field_name("arguments")) if not a.spread]
             if not args or args[0] != self.expr(match["hook"][0]):
                 continue  # the hook name is not the first argument
             function = _text(match["function"][0]).lstrip("\\").lower()
@@ -673,6 +710,17 @@ class _FileExtractor:
                 scope=self._scope_of(call),
                 offset=call.start_byte,
             )
+
+
+def _innermost(pool: list, node):
+    """The innermost node of ``pool`` (sorted by start) strictly containing ``node``; None if none."""
+    best = None
+    for candidate in pool:
+        if candidate.start_byte > node.start_byte:
+            break
+        if candidate.id != node.id and candidate.end_byte >= node.end_byte:
+            best = candidate
+    return best
 
 
 def _argument_picker(args: tuple[ir.Arg, ...]):

@@ -330,3 +330,4 @@ class PhpFacts:
     hooks: tuple[HookCall, ...]
     file_scope: FunctionFact
     all_functions: tuple[FunctionFact, ...] = ()  # every function-like, incl. methods and closures
+    too_deep: bool = False  # some construct nested deeper than the extractor follows (see MAX_DEPTH)
