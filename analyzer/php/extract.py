@@ -36,6 +36,11 @@ def parser_input(data: bytes) -> bytes:
 _ESCAPES = re.compile(rb"\\(?:[\\$\"nrtvef0]|x[0-9A-Fa-f]{1,2}|u\{[0-9A-Fa-f]+\})")
 
 
+def _named(node) -> list:
+    """Named children without comments: tree-sitter reports comments as named nodes anywhere."""
+    return [child for child in node.named_children if child.type != "comment"]
+
+
 def _text(node) -> str:
     return node.text.decode("utf-8", "replace")
 
@@ -142,14 +147,14 @@ class _FileExtractor:
         span = self.source.span_of(node)
         t = node.type
         if t == "parenthesized_expression":
-            inner = node.named_children
+            inner = _named(node)
             return self.expr(inner[0]) if inner else ir.Opaque(span, t)
         if t == "string":
             return ir.Lit(span, self._single_quoted(node))
         if t in ("encapsed_string", "heredoc"):
             return self._interpolated(node, span)
         if t == "nowdoc":
-            body = next((c for c in node.named_children if c.type == "nowdoc_body"), None)
+            body = next((c for c in _named(node) if c.type == "nowdoc_body"), None)
             return ir.Lit(span, _text(body).removeprefix("\n") if body is not None else "")
         if t == "integer":
             return self._number(node, span, int)
@@ -173,7 +178,7 @@ class _FileExtractor:
             return ir.Var(span, _text(node)[1:])
         if t == "dynamic_variable_name":
             # "${name}" inside a string is the variable $name (deprecated since PHP 8.2, still common).
-            named = node.named_children
+            named = _named(node)
             if len(named) == 1 and named[0].type == "name":
                 return ir.Var(span, _text(named[0]))
             return ir.Opaque(span, t)
@@ -188,12 +193,12 @@ class _FileExtractor:
                 return ir.Opaque(span, t)
             return ir.StaticProp(span, self._scope(scope, node.start_byte), _text(name)[1:])
         if t == "class_constant_access_expression":
-            named = node.named_children
+            named = _named(node)
             if len(named) != 2 or named[1].type != "name":
                 return ir.Opaque(span, t)
             return ir.ClassConst(span, self._scope(named[0], node.start_byte), _const_name(_text(named[1])))
         if t == "subscript_expression":
-            named = node.named_children
+            named = _named(node)
             if not named:
                 return ir.Opaque(span, t)
             key = self.expr(named[1]) if len(named) > 1 else None
@@ -208,7 +213,7 @@ class _FileExtractor:
                 return ir.Concat(span, self._concat_parts(node))
             return ir.Op(span, op_text.lower(), self.expr(left), self.expr(right))
         if t == "unary_op_expression":
-            operand = node.child_by_field_name("argument") or (node.named_children[-1] if node.named_children else None)
+            operand = node.child_by_field_name("argument") or (_named(node)[-1] if _named(node) else None)
             if operand is None:
                 return ir.Opaque(span, t)
             return ir.Unary(span, self._operator(node), self.expr(operand))
@@ -240,8 +245,8 @@ class _FileExtractor:
                 return ir.Opaque(span, t)
             return ir.StaticCall(span, self._scope(scope, node.start_byte), _text(name), self._args(node.child_by_field_name("arguments")))
         if t == "object_creation_expression":
-            cls = next((c for c in node.named_children if c.type in ("name", "qualified_name")), None)
-            args = next((c for c in node.named_children if c.type == "arguments"), None)
+            cls = next((c for c in _named(node) if c.type in ("name", "qualified_name")), None)
+            args = next((c for c in _named(node) if c.type == "arguments"), None)
             if cls is None:
                 return ir.Opaque(span, t)
             return ir.New(span, self._class_ref(cls, node.start_byte), self._args(args))
@@ -277,11 +282,11 @@ class _FileExtractor:
     def _interpolated(self, node, span) -> ir.Expr:
         holder = node
         if node.type == "heredoc":
-            holder = next((c for c in node.named_children if c.type == "heredoc_body"), None)
+            holder = next((c for c in _named(node) if c.type == "heredoc_body"), None)
             if holder is None:
                 return ir.Lit(span, "")
         parts: list[ir.Expr] = []
-        for child in holder.named_children:
+        for child in _named(holder):
             if child.type == "string_content":
                 parts.append(ir.Lit(self.source.span_of(child), _text(child)))
             elif child.type == "escape_sequence":
@@ -313,14 +318,14 @@ class _FileExtractor:
         return _text(op) if op is not None else self._operator(node)
 
     def _array_items(self, node):
-        for element in node.named_children:
+        for element in _named(node):
             if element.type != "array_element_initializer":
                 continue
-            named = element.named_children
+            named = _named(element)
             if not named:
                 continue
             if named[0].type == "variadic_unpacking":
-                inner = named[0].named_children
+                inner = _named(named[0])
                 if inner:
                     yield ir.ArrItem(None, self.expr(inner[0]), spread=True)
                 continue
@@ -334,23 +339,23 @@ class _FileExtractor:
         if node is None:
             return ()
         args: list[ir.Arg] = []
-        for arg in node.named_children:
+        for arg in _named(node):
             if arg.type == "variadic_placeholder":
                 continue
             if arg.type == "variadic_unpacking":
-                inner = arg.named_children
+                inner = _named(arg)
                 if inner:
                     args.append(ir.Arg(self.expr(inner[0]), spread=True))
                 continue
             if arg.type != "argument":
                 continue
             name = arg.child_by_field_name("name")
-            value_nodes = [c for c in arg.named_children if name is None or c.id != name.id]
+            value_nodes = [c for c in _named(arg) if name is None or c.id != name.id]
             if not value_nodes:
                 continue
             value = value_nodes[-1]
             if value.type == "variadic_unpacking":
-                inner = value.named_children
+                inner = _named(value)
                 if inner:
                     args.append(ir.Arg(self.expr(inner[0]), spread=True))
                 continue
@@ -408,16 +413,16 @@ class _FileExtractor:
         body = node.child_by_field_name("body")
         bucket = self._bucket(node.id)
         returns = [
-            ir.Return(self.expr(r.named_children[0]) if r.named_children else None, self.source.span_of(r), r.start_byte)
+            ir.Return(self.expr(_named(r)[0]) if _named(r) else None, self.source.span_of(r), r.start_byte)
             for r in bucket.get("return", ())
         ]
         if kind == "arrow" and body is not None:
             returns = [ir.Return(self.expr(body), self.source.span_of(body), body.start_byte)]
         uses: list[str] = []
-        for child in node.named_children:
+        for child in _named(node):
             if child.type == "anonymous_function_use_clause":
-                uses.extend(_text(v)[1:] for v in child.named_children if v.type == "variable_name")
-                uses.extend(_text(v.named_children[0])[1:] for v in child.named_children if v.type == "by_ref" and v.named_children)
+                uses.extend(_text(v)[1:] for v in _named(child) if v.type == "variable_name")
+                uses.extend(_text(_named(v)[0])[1:] for v in _named(child) if v.type == "by_ref" and _named(v))
         parent_key = None
         if kind in ("closure", "arrow"):
             # A key, not the parent fact itself: the parent's facts contain this closure.
@@ -449,7 +454,7 @@ class _FileExtractor:
         if node is None:
             return ()
         params = []
-        for p in node.named_children:
+        for p in _named(node):
             if p.type not in ("simple_parameter", "variadic_parameter", "property_promotion_parameter"):
                 continue
             name = p.child_by_field_name("name")
@@ -492,7 +497,7 @@ class _FileExtractor:
             if body is None:
                 continue
             catches = []
-            for clause in node.named_children:
+            for clause in _named(node):
                 if clause.type == "catch_clause":
                     catch_body = clause.child_by_field_name("body")
                     if catch_body is not None:
@@ -545,10 +550,10 @@ class _FileExtractor:
             self.namespaces.append((ns.start_byte, ns.end_byte if body is not None else None, _text(name) if name is not None else ""))
         self.namespaces.sort()
         for use in definitions.get("use", ()):
-            for clause in use.named_children:
+            for clause in _named(use):
                 if clause.type != "namespace_use_clause":
                     continue
-                names = [c for c in clause.named_children if c.type in ("name", "qualified_name")]
+                names = [c for c in _named(clause) if c.type in ("name", "qualified_name")]
                 alias = clause.child_by_field_name("alias")
                 target = next((c for c in names if alias is None or c.id != alias.id), None)
                 if target is not None:
@@ -604,21 +609,21 @@ class _FileExtractor:
         properties: list[tuple[str, ir.Expr | None]] = []
         methods: list[ir.FunctionFact] = []
         traits: list[str] = []
-        for child in node.named_children:
+        for child in _named(node):
             if child.type == "base_clause":
-                base = next((c for c in child.named_children if c.type in ("name", "qualified_name")), None)
+                base = next((c for c in _named(child) if c.type in ("name", "qualified_name")), None)
                 if base is not None:
                     parent = self._class_ref(base, node.start_byte)
         body = node.child_by_field_name("body")
-        for member in body.named_children if body is not None else ():
+        for member in _named(body) if body is not None else ():
             if member.type == "const_declaration":
-                for element in member.named_children:
+                for element in _named(member):
                     if element.type == "const_element":
-                        parts = element.named_children
+                        parts = _named(element)
                         if len(parts) >= 2:
                             constants.append((_const_name(_text(parts[0])), self.expr(parts[-1])))
             elif member.type == "property_declaration":
-                for element in member.named_children:
+                for element in _named(member):
                     if element.type == "property_element":
                         pname = element.child_by_field_name("name")
                         default = element.child_by_field_name("default_value")
@@ -627,7 +632,7 @@ class _FileExtractor:
             elif member.type == "method_declaration":
                 methods.append(self.function(member))
             elif member.type == "use_declaration":
-                traits.extend(self._class_ref(c, node.start_byte) for c in member.named_children if c.type in ("name", "qualified_name"))
+                traits.extend(self._class_ref(c, node.start_byte) for c in _named(member) if c.type in ("name", "qualified_name"))
         abstract = any(c.type == "abstract_modifier" for c in node.children)
         return ir.ClassFact(
             name, parent, tuple(constants), tuple(properties), tuple(methods), self.source.span_of(node), tuple(traits), abstract
@@ -638,14 +643,14 @@ class _FileExtractor:
         for node in definitions.get("const", ()):
             if self.enclosing_class(node) is not None:
                 continue
-            for element in node.named_children:
-                parts = element.named_children
+            for element in _named(node):
+                parts = _named(element)
                 if element.type == "const_element" and len(parts) >= 2:
                     found.append(ir.ConstantFact(self.qualify(_text(parts[0]), node.start_byte), self.expr(parts[-1]), self.source.span_of(element)))
         for match in self.define_matches:
             call, name, value = match["define"][0], match["define.name"][0], match["define.value"][0]
             name_ir = self.expr(name)
-            value_nodes = value.named_children
+            value_nodes = _named(value)
             if isinstance(name_ir, ir.Lit) and isinstance(name_ir.value, str) and value_nodes:
                 found.append(ir.ConstantFact(name_ir.value.lstrip("\\"), self.expr(value_nodes[-1]), self.source.span_of(call)))
         return tuple(found)
@@ -659,13 +664,13 @@ class _FileExtractor:
         parent = node.parent
         while parent is not None and parent.type not in FUNCTION_NODES:
             if parent.type == "foreach_statement":
-                named = [c for c in parent.named_children if parent.field_name_for_child(_child_index(parent, c)) != "body"]
+                named = [c for c in _named(parent) if parent.field_name_for_child(_child_index(parent, c)) != "body"]
                 if named:
                     source = self.expr(named[0])
                     key = value = None
                     binding = named[1] if len(named) > 1 else None
                     if binding is not None and binding.type == "pair":
-                        k, v = binding.named_children[0], binding.named_children[-1]
+                        k, v = _named(binding)[0], _named(binding)[-1]
                         key = _text(k)[1:] if k.type == "variable_name" else None
                         value = _var_name(v)
                     elif binding is not None:
@@ -746,8 +751,8 @@ def _child_index(parent, child) -> int:
 def _var_name(node) -> str | None:
     if node.type == "variable_name":
         return _text(node)[1:]
-    if node.type == "by_ref" and node.named_children:
-        return _var_name(node.named_children[0])
+    if node.type == "by_ref" and _named(node):
+        return _var_name(_named(node)[0])
     return None
 
 
