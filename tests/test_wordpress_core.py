@@ -41,3 +41,16 @@ def test_core_routes_are_resolved(core_scan) -> None:
 def test_core_has_no_findings_at_warning_or_above(core_scan) -> None:
     loud = [f"{f.span}: {f.code} {f.plain_message()}" for f in core_scan.findings if f.level in ("warning", "error")]
     assert loud == []
+
+
+def test_core_sarif_is_byte_identical_across_runs_and_jobs(tmp_path, monkeypatch) -> None:
+    from analyzer.cli import main
+
+    assert present, f"WordPress core missing at {CORE}"
+    monkeypatch.chdir(tmp_path)
+    outputs = []
+    for run, jobs in enumerate(("1", "1", "2")):
+        out = tmp_path / f"run{run}.sarif"
+        assert main(["scan", str(CORE), "--format", "sarif", "-o", str(out), "--jobs", jobs]) == 0
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
