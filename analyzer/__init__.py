@@ -1,3 +1,6 @@
 """wp-rest-lint: find WordPress REST API authentication mistakes in plugin source code."""
 
 __version__ = "0.1.0"
+
+# Where the rule pages (docs/rules/<CODE>.md, generated from the rule modules) are published; SARIF helpUri.
+DOCS_URL = "https://github.com/wp-rest-lint/wp-rest-lint/blob/main/docs/rules/"

@@ -8,9 +8,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 from analyzer import __version__, rules as rule_registry
+from analyzer import baseline as baseline_module
+from analyzer import config as config_module
 from analyzer.findings import LEVEL_RANK
 from analyzer.formatters import FORMATS, OutputContext, render
 from analyzer.rules import docs
@@ -57,8 +60,17 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--fail-on",
         choices=("error", "warning", "note", "never"),
-        default="warning",
-        help="exit 1 when a finding at or above this level is reported (default: warning)",
+        default=None,
+        help="exit 1 when a finding at or above this level is reported (default: warning, or fail-on in the config)",
+    )
+    s.add_argument("--config", metavar="FILE", help="configuration file (default: .wp-rest-lint.toml or pyproject.toml, found upward)")
+    s.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in this baseline")
+    s.add_argument("--write-baseline", metavar="FILE", help="record the current findings as a baseline and exit 0")
+    s.add_argument("--statistics", action="store_true", help="print how many findings each rule reported")
+    s.add_argument(
+        "--only-files",
+        action="store_true",
+        help="report only on the PATHs (files), analysing the whole project they belong to (for pre-commit)",
     )
     s.add_argument("--select", type=_codes, metavar="CODES", help="only these rules (codes or prefixes, comma separated)")
     s.add_argument("--ignore", type=_codes, metavar="CODES", help="skip these rules (codes or prefixes, comma separated)")
@@ -101,6 +113,64 @@ def _use_color(stream) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
+def _project_root(files: list[Path]) -> Path:
+    """The project a set of files belongs to: the nearest folder with a configuration file, else the git
+    repository, else their common folder."""
+    resolved = [f.resolve() for f in files]
+    common = Path(os.path.commonpath([str(f.parent) for f in resolved]))
+    found = config_module.find(common)
+    if found is not None:
+        return found.parent
+    return _git_root(common) or common
+
+
+def _load_config(args: argparse.Namespace, start: Path) -> config_module.Config | None:
+    known = list(rule_registry.BY_CODE)
+    if args.config:
+        path = Path(args.config)
+        if not path.is_file():
+            raise UsageError(f"configuration file does not exist: {path}")
+        return config_module.load(path, known)
+    found = config_module.find(start)
+    return config_module.load(found, known) if found is not None else None
+
+
+class _Progress:
+    """A one-line progress indicator on stderr, for scans that take over a second, on a terminal only."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.enabled = bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("CI")
+        self.start = time.monotonic()
+        self.shown = False
+
+    def __call__(self, message: str) -> None:
+        if self.enabled and time.monotonic() - self.start > 1.0:
+            self.stream.write(f"\r\033[K{PROG}: {message}")
+            self.stream.flush()
+            self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def _statistics(result) -> str:
+    counts: dict[str, int] = {}
+    for finding in result.findings:
+        counts[finding.code] = counts.get(finding.code, 0) + 1
+    names = {m.RULE.code: m.RULE.name for m in rule_registry.REGISTRY}
+    lines = [f"{count:>5}  {code}  {names.get(code, '')}" for code, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    extra = []
+    if result.suppressed:
+        extra.append(f"{result.suppressed} suppressed")
+    if result.baselined:
+        extra.append(f"{result.baselined} in the baseline")
+    total = f"{len(result.findings):>5}  total" + (f" ({', '.join(extra)})" if extra else "")
+    return "\n".join([*lines, total]) + "\n"
+
+
 def _scan(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in (args.paths or ["."])]
     for path in paths:
@@ -111,13 +181,52 @@ def _scan(args: argparse.Namespace) -> int:
         if not any(k.startswith(code) for k in known):
             raise UsageError(f"unknown rule code or prefix: {code} (see '{PROG} rules')")
 
+    report_only = None
+    if args.only_files:
+        files = [p for p in paths if p.is_file()]
+        root = _project_root(files or paths)
+        report_only = frozenset(f.resolve().relative_to(root).as_posix() for f in files if f.resolve().is_relative_to(root))
+        paths = [root]
+    try:
+        config = _load_config(args, paths[0].resolve())
+    except config_module.ConfigError as error:
+        raise UsageError(str(error)) from None
+    entries = None
+    if args.baseline:
+        try:
+            entries = baseline_module.load(Path(args.baseline))
+        except baseline_module.BaselineError as error:
+            raise UsageError(str(error)) from None
+
     options = ScanOptions(
-        select=args.select, ignore=args.ignore, exclude=args.exclude, max_file_size=args.max_file_size, jobs=args.jobs
+        select=args.select if args.select is not None else (config.select if config else None),
+        ignore=args.ignore if args.ignore is not None else (config.ignore if config else None),
+        exclude=args.exclude,
+        max_file_size=args.max_file_size,
+        jobs=args.jobs,
+        config=config,
+        baseline=entries,
+        report_only=report_only,
     )
-    result = scan(paths, options)
+    progress = _Progress(sys.stderr)
+    try:
+        result = scan(paths, options, progress=progress)
+    finally:
+        progress.close()
 
     for error in result.errors:
         print(f"{PROG}: warning: {printable_path(error.path)}: {error.message}", file=sys.stderr)
+    for entry in result.stale:
+        print(
+            f"{PROG}: warning: {args.baseline}: stale entry {entry.code} in {entry.path} matches no finding any more "
+            f"(fixed, or the code around it changed); write the baseline again to drop it",
+            file=sys.stderr,
+        )
+
+    if args.write_baseline:
+        count = baseline_module.write(Path(args.write_baseline), result.findings, result.sources)
+        print(f"{PROG}: wrote {count} finding{'s' if count != 1 else ''} to the baseline {args.write_baseline}", file=sys.stderr)
+        return 0
 
     root = result.root
     cwd_prefix = _prefix(root, Path.cwd().resolve())
@@ -128,15 +237,21 @@ def _scan(args: argparse.Namespace) -> int:
         color=args.format == "text" and not args.output and _use_color(sys.stdout),
         root_label=str(paths[0]) if len(paths) == 1 else os.path.commonpath([str(p) for p in paths]),
     )
-    report = render(args.format, result, context)
+    if args.statistics and args.format == "text":
+        report = _statistics(result)
+    else:
+        report = render(args.format, result, context)
+        if args.statistics:
+            sys.stderr.write(_statistics(result))
     if args.output:
         Path(args.output).write_text(report, encoding="utf-8")
     else:
         sys.stdout.write(report)
 
-    if args.fail_on == "never":
+    fail_on = args.fail_on or (config.fail_on if config and config.fail_on else "warning")
+    if fail_on == "never":
         return 0
-    threshold = LEVEL_RANK[args.fail_on]
+    threshold = LEVEL_RANK[fail_on]
     return 1 if any(LEVEL_RANK[f.level] >= threshold for f in result.findings) else 0
 
 

@@ -40,11 +40,11 @@ def scan_root(paths: list[Path]) -> Path:
     return Path(os.path.commonpath([str(d) for d in dirs]))
 
 
-def discover(paths: list[Path], excludes: list[str] | None = None) -> Discovery:
-    """Files under ``paths`` that the analyzer parses, minus default excludes, .gitignore and ``excludes``."""
+def discover(paths: list[Path], excludes: list[str] | None = None, defaults: tuple[str, ...] = DEFAULT_EXCLUDES) -> Discovery:
+    """Files under ``paths`` that the analyzer parses, minus ``defaults``, .gitignore and ``excludes``."""
     root = scan_root(paths)
     found = Discovery(root)
-    exclude_spec = _spec([*DEFAULT_EXCLUDES, *(excludes or [])])
+    exclude_spec = _spec([*defaults, *(excludes or [])])
     seen: set[str] = set()
     for path in paths:
         resolved = path.resolve()
@@ -59,8 +59,8 @@ def discover(paths: list[Path], excludes: list[str] | None = None) -> Discovery:
                 seen.add(rel)
                 found.files.append(rel)
     found.files.sort()
-    library_spec = _spec([p for p in DEFAULT_EXCLUDES if p not in LIBRARY_DIRS] + list(excludes or []))
-    for library in LIBRARY_DIRS:
+    library_spec = _spec([p for p in defaults if p not in LIBRARY_DIRS] + list(excludes or []))
+    for library in (d for d in LIBRARY_DIRS if d in defaults):
         top = root / library.rstrip("/")
         if top.is_dir() and not top.is_symlink():
             ignored: list[str] = []

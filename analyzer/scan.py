@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from analyzer import languages, prefilter, rules as rule_registry
-from analyzer.discover import discover
+from analyzer import baseline as baseline_module
+from analyzer import filters, languages, prefilter, rules as rule_registry, suppressions
+from analyzer.config import Config
+from analyzer.discover import DEFAULT_EXCLUDES, discover
 from analyzer.findings import Finding
 from analyzer.model import PluginModel
 from analyzer.parse import PhpParser
@@ -54,6 +56,9 @@ class ScanResult:
     rules: tuple[ModuleType, ...]
     sources: dict[str, SourceFile] = field(default_factory=dict)  # parsed files, for snippets and columns
     model: PluginModel | None = None
+    suppressed: int = 0  # findings hidden by inline suppressions or per-path ignores
+    baselined: int = 0  # findings matched by the baseline
+    stale: list[baseline_module.Entry] = field(default_factory=list)  # baseline entries that matched nothing
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,9 @@ class ScanOptions:
     exclude: list[str] | None = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     jobs: int = 1  # processes parsing files; the result is the same for any value
+    config: Config | None = None  # per-path ignores and the exclude list come from here
+    baseline: list[baseline_module.Entry] | None = None
+    report_only: frozenset[str] | None = None  # report findings in these files only (scan-root relative)
 
 
 def _size(limit: int) -> str:
@@ -222,22 +230,34 @@ class _DemandMatcher:
         return False
 
 
-def scan(paths: list[Path], options: ScanOptions | None = None) -> ScanResult:
-    """Scan a plugin (the PATHs) and return findings sorted by path, line, column and code."""
+def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -> ScanResult:
+    """Scan a plugin (the PATHs) and return findings sorted by path, line, column and code.
+
+    ``progress``, if given, is called with a short status line now and then (the CLI shows it on a TTY).
+    """
     options = options or ScanOptions()
+    report = progress or (lambda _message: None)
     enabled = rule_registry.select(options.select, options.ignore)
-    discovery = discover(paths, options.exclude)
+    config = options.config
+    defaults = tuple(config.exclude) if config is not None and config.exclude is not None else DEFAULT_EXCLUDES
+    excludes = [*(config.extend_exclude if config is not None else []), *(options.exclude or [])]
+    discovery = discover(paths, excludes, defaults)
     result = ScanResult(discovery.root, [], [ScanError(p, m) for p, m in discovery.problems], ScanStats(), enabled)
     tokens = prefilter.tokens_for(enabled)
     parsed = _Parsed(result, options.jobs)
     pending = _Pending(discovery.root, options.max_file_size)
 
     anchors: list[tuple[str, bytes]] = []
-    for rel in discovery.files:
+    directive_files: list[tuple[str, bytes]] = []  # files holding a wp-rest-lint: comment
+    for number, rel in enumerate(discovery.files, 1):
         if languages.language_of(rel) != "php":
             continue
+        if number % 200 == 0:
+            report(f"reading {number}/{len(discovery.files)} files")
         result.stats.files_seen += 1
         data, problem = read_source(discovery.root, rel, options.max_file_size)
+        if data is not None and suppressions.TOKEN in data:
+            directive_files.append((rel, data))
         if data is None:
             result.errors.append(ScanError(rel, problem or "skipped"))
         elif tokens and prefilter.passes(data, tokens):
@@ -256,7 +276,9 @@ def scan(paths: list[Path], options: ScanOptions | None = None) -> ScanResult:
             anchors.append((rel, data))
         else:
             pending.add(rel, data)
+    report(f"parsing {len(anchors)} files")
     parsed.add(anchors)
+    report("resolving routes")
     model = PluginModel(parsed.facts)
 
     # Demand-driven: parse the files that define what the anchors refer to (a permission callback in
@@ -301,6 +323,27 @@ def scan(paths: list[Path], options: ScanOptions | None = None) -> ScanResult:
             result.errors.append(ScanError(".", f"rule {rule.RULE.code} failed ({type(error).__name__}: {error})"))
     # vendor/ was read for its definitions; what it registers is reported at the plugin's own lines.
     library = set(discovery.library_files)
-    result.findings = sorted((f for f in findings if f.span.path not in library), key=lambda f: f.sort_key)
+    found = [f for f in findings if f.span.path not in library]
+
+    directives = []
+    for rel, data in directive_files:
+        source = result.sources.get(rel) or SourceFile(rel, data)
+        found_here = suppressions.find(source)
+        if found_here:
+            result.sources.setdefault(rel, source)
+            directives.extend(found_here)
+    outcome = filters.apply(
+        found,
+        root=discovery.root,
+        enabled={rule.RULE.code for rule in enabled},
+        suppressions=directives,
+        config=config,
+        baseline=options.baseline,
+        sources=result.sources,
+    )
+    result.findings = outcome.findings
+    if options.report_only is not None:
+        result.findings = [f for f in result.findings if f.span.path in options.report_only]
+    result.suppressed, result.baselined, result.stale = outcome.suppressed, outcome.baselined, outcome.stale
     result.errors.sort(key=lambda e: (e.path, e.message))
     return result

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import tree_sitter
 
-from analyzer import languages
+from analyzer import languages, suppressions
 from analyzer.rules import BY_CODE
 from analyzer.scan import ScanResult, scan
 
@@ -91,6 +91,8 @@ def check_case(case: Path) -> tuple[ScanResult, list[str]]:
             f"{extra.path}:{extra.line}: unexpected {extra.code} [{extra.level}]: {actual[extra].plain_message()}"
         )
     fact_lines = result.model.fact_lines() if result.model is not None else set()
+    for path, source in result.sources.items():  # a suppression comment is something to mark ok, too
+        fact_lines.update((path, s.span.line) for s in suppressions.find(source))
     for path, line, code in sorted(annotations.ok):
         if (path, line) not in fact_lines:
             problems.append(f"{path}:{line}: 'ok: {code}' is on a line the model holds no fact about")

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Regenerate the parts of README.md that come from the rule modules: ``python tools/update_docs.py``.
+"""Regenerate what comes from the rule modules and the demo: ``python tools/update_docs.py``.
 
-tests/test_readme.py fails when README.md is out of date, naming this script.
+README.md's rule table and sample output, and docs/rules/<CODE>.md. tests/test_readme.py fails when any
+of them is out of date, naming this script.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analyzer.rules import REGISTRY  # noqa: E402
+from analyzer.rules import REGISTRY, docs  # noqa: E402
+
+DOCS = ROOT / "docs" / "rules"
 
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
 SAMPLE_START, SAMPLE_END = "<!-- sample:start -->", "<!-- sample:end -->"
@@ -64,6 +67,11 @@ def updated(readme: str) -> str:
     return _replace(readme, SAMPLE_START, SAMPLE_END, demo_sample())
 
 
+def rule_pages() -> dict[Path, str]:
+    """docs/rules/<CODE>.md for every rule, from its module docstring."""
+    return {DOCS / f"{module.RULE.code}.md": docs.as_page(module) for module in REGISTRY}
+
+
 def main() -> int:
     path = ROOT / "README.md"
     text = path.read_text(encoding="utf-8")
@@ -71,6 +79,15 @@ def main() -> int:
     if new != text:
         path.write_text(new, encoding="utf-8")
         print("README.md updated")
+    DOCS.mkdir(parents=True, exist_ok=True)
+    pages = rule_pages()
+    for page, content in pages.items():
+        if not page.exists() or page.read_text(encoding="utf-8") != content:
+            page.write_text(content, encoding="utf-8")
+            print(f"{page.relative_to(ROOT)} updated")
+    for stale in set(DOCS.glob("*.md")) - set(pages):
+        stale.unlink()
+        print(f"{stale.relative_to(ROOT)} removed")
     return 0
 
 

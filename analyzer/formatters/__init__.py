@@ -19,12 +19,12 @@ class OutputContext:
 
 
 def _render(name: str) -> Callable[[ScanResult, OutputContext], str]:
-    from analyzer.formatters import json_format, sarif, text
+    from analyzer.formatters import github, json_format, sarif, text
 
-    return {"text": text.render, "json": json_format.render, "sarif": sarif.render}[name]
+    return {"text": text.render, "json": json_format.render, "sarif": sarif.render, "github": github.render}[name]
 
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "github")
 
 
 def render(name: str, result: ScanResult, context: OutputContext) -> str:

@@ -14,7 +14,7 @@ from urllib.parse import quote
 import attr
 import sarif_om as om
 
-from analyzer import __version__
+from analyzer import DOCS_URL, __version__
 from analyzer.findings import REFERENCE, Finding
 from analyzer.formatters import OutputContext
 from analyzer.rules import docs
@@ -91,6 +91,7 @@ def _rule_descriptor(module) -> om.ReportingDescriptor:
         short_description=om.MultiformatMessageString(text=rule.summary),
         full_description=om.MultiformatMessageString(text=docs.full_description(module)),
         help=om.MultiformatMessageString(text=doc, markdown=doc),
+        help_uri=f"{DOCS_URL}{rule.code}.md",
         default_configuration=om.ReportingConfiguration(level=rule.level),
         properties=properties,
     )

@@ -12,6 +12,8 @@ from analyzer.rules import (
     wpr006_permission_callback_missing,
     wpr007_rest_auth_check_disabled,
     wpr016_permission_callback_non_boolean,
+    wpr900_unused_suppression,
+    wpr901_invalid_suppression,
 )
 from analyzer.rules.base import Rule
 
@@ -20,6 +22,8 @@ REGISTRY: tuple[ModuleType, ...] = (
     wpr006_permission_callback_missing,
     wpr007_rest_auth_check_disabled,
     wpr016_permission_callback_non_boolean,
+    wpr900_unused_suppression,
+    wpr901_invalid_suppression,
 )
 
 BY_CODE: dict[str, ModuleType] = {module.RULE.code: module for module in REGISTRY}

@@ -1,0 +1,59 @@
+"""Inline suppressions, read from comment nodes (``//``, ``#`` and ``/* */`` in PHP).
+
+    'permission_callback' => '__return_true', // wp-rest-lint: ignore WPR005 -- public contact form
+    // wp-rest-lint: ignore WPR006 -- registered for WP_DEBUG only          (covers the next line)
+    /* wp-rest-lint: ignore-file WPR009 -- legacy endpoints, tracked in #123 */
+
+A directive names one or more codes (or prefixes); one without a code is refused. The text after ``--`` is
+the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analyzer import languages, queries
+from analyzer.source import SourceFile, Span
+
+TOKEN = queries.load("php", "comments").prefilter[0].encode()  # b"wp-rest-lint:"
+_DIRECTIVE = re.compile(r"wp-rest-lint:\s*(?P<kind>ignore-file|ignore)\b(?P<rest>[^\n]*)")
+_CODE = re.compile(r"^WPR\d{0,3}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Suppression:
+    span: Span  # the comment
+    file_level: bool
+    codes: tuple[str, ...]  # empty: refused (a directive must name what it suppresses)
+    reason: str
+    text: str  # the directive as written, for messages
+
+    def covers(self, path: str, line: int, code: str) -> bool:
+        if path != self.span.path or not any(code.startswith(c) for c in self.codes):
+            return False
+        return self.file_level or line in (self.span.line, self.span.end_line + 1)
+
+
+def find(source: SourceFile) -> list[Suppression]:
+    """Suppression directives in the comments of one PHP file."""
+    if TOKEN not in source.data:
+        return []
+    tree = languages.parser("php").parse(source.data)
+    found = []
+    for node in queries.load("php", "comments").captures(tree.root_node).get("comment", []):
+        text = node.text.decode("utf-8", "replace")
+        for match in _DIRECTIVE.finditer(text):
+            rest = match.group("rest").rstrip().removesuffix("*/").rstrip()
+            spec, _, reason = rest.partition("--")
+            codes = tuple(c.upper() for c in re.split(r"[\s,]+", spec.strip()) if c and _CODE.match(c))
+            found.append(
+                Suppression(
+                    span=source.span_of(node),
+                    file_level=match.group("kind") == "ignore-file",
+                    codes=codes,
+                    reason=reason.strip(),
+                    text=match.group(0).strip().removesuffix("*/").strip(),
+                )
+            )
+    return found
