@@ -224,6 +224,7 @@ def _scan(args: argparse.Namespace) -> int:
         )
 
     if args.write_baseline:
+        Path(args.write_baseline).parent.mkdir(parents=True, exist_ok=True)
         count = baseline_module.write(Path(args.write_baseline), result.findings, result.sources)
         print(f"{PROG}: wrote {count} finding{'s' if count != 1 else ''} to the baseline {args.write_baseline}", file=sys.stderr)
         return 0
@@ -244,7 +245,9 @@ def _scan(args: argparse.Namespace) -> int:
         if args.statistics:
             sys.stderr.write(_statistics(result))
     if args.output:
-        Path(args.output).write_text(report, encoding="utf-8")
+        output = Path(args.output)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(report, encoding="utf-8")
     else:
         sys.stdout.write(report)
 

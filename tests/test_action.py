@@ -1,0 +1,151 @@
+"""The GitHub Action: action.yml and the README's workflow pass zizmor (offline) and GitHub's schemas; the
+action's shell steps, run as a script with the environment the runner gives them, scan a fixture plugin
+and produce the SARIF file and the outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests import sarif_check
+
+ROOT = Path(__file__).resolve().parent.parent
+ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
+BIN = Path(sys.executable).parent
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name, path=str(BIN)) or shutil.which(name)
+    assert found, f"{name} is a test dependency"
+    return found
+
+
+def _readme_workflow() -> str:
+    readme = (ROOT / "README.md").read_text()
+    return re.search(r"<!-- workflow:start -->\n```yaml\n(.*?)```\n<!-- workflow:end -->", readme, re.S).group(1)
+
+
+@pytest.fixture(scope="module")
+def workflow_repo(tmp_path_factory) -> Path:
+    repo = tmp_path_factory.mktemp("repo")
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    (repo / ".github" / "workflows" / "wp-rest-lint.yml").write_text(_readme_workflow())
+    return repo
+
+
+def test_zizmor_accepts_the_action_and_the_readme_workflow(workflow_repo: Path) -> None:
+    for target in (ROOT / "action.yml", workflow_repo):
+        done = subprocess.run([_tool("zizmor"), "--offline", "--no-progress", str(target)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_github_schemas_accept_them(workflow_repo: Path) -> None:
+    checks = [("vendor.github-actions", ROOT / "action.yml"), ("vendor.github-workflows", workflow_repo / ".github/workflows/wp-rest-lint.yml")]
+    for schema, path in checks:
+        done = subprocess.run([_tool("check-jsonschema"), "--builtin-schema", schema, str(path)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_least_privilege_workflow() -> None:
+    workflow = yaml.safe_load(_readme_workflow())
+    assert workflow["permissions"] == {}
+    triggers = workflow[True]  # YAML 1.1 reads the key 'on' as true
+    assert set(triggers) == {"push", "pull_request"}
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "read", "security-events": "write"}
+    checkout, action = job["steps"]
+    assert checkout["with"]["persist-credentials"] is False
+    for uses in (checkout["uses"], action["uses"]):
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", uses), uses
+
+
+def test_no_expressions_inside_run_scripts() -> None:
+    for step in ACTION["runs"]["steps"]:
+        assert "${{" not in step.get("run", ""), step["name"]
+    pins = [s["uses"] for s in ACTION["runs"]["steps"] if "uses" in s]
+    assert all(re.fullmatch(r"[\w./-]+@[0-9a-f]{40}", u) for u in pins), pins
+    upload = next(s for s in ACTION["runs"]["steps"] if "upload-sarif" in s.get("uses", ""))
+    assert upload["if"].startswith("always()") and "fork" in upload["continue-on-error"]
+
+
+def _expand(value: str, inputs: dict[str, str], outputs: dict[str, str]) -> str:
+    def replace(match: re.Match) -> str:
+        expression = match.group(1).strip()
+        if expression.startswith("inputs."):
+            return inputs[expression.removeprefix("inputs.")]
+        if expression.startswith("steps.scan.outputs."):
+            return outputs.get(expression.removeprefix("steps.scan.outputs."), "")
+        raise AssertionError(f"unexpected expression in env: {expression}")
+
+    return re.sub(r"\$\{\{(.*?)\}\}", replace, value)
+
+
+def _run_action(workspace: Path, runner_temp: Path, overrides: dict[str, str]) -> tuple[dict[str, str], list[int]]:
+    """Run the action's bash steps in order, as the runner would (bash -eo pipefail, env from the step)."""
+    inputs = {name: str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()} | overrides
+    outputs: dict[str, str] = {}
+    codes = []
+    output_file = runner_temp / "github_output"
+    for step in ACTION["runs"]["steps"]:
+        if "run" not in step:
+            continue  # setup-python and upload-sarif are other actions
+        output_file.write_text("")
+        env = {
+            "PATH": os.environ["PATH"],
+            "HOME": os.environ.get("HOME", str(runner_temp)),
+            "GITHUB_ACTION_PATH": str(ROOT),
+            "RUNNER_TEMP": str(runner_temp),
+            "GITHUB_OUTPUT": str(output_file),
+            "GITHUB_WORKSPACE": str(workspace),
+        }
+        env |= {key: _expand(str(value), inputs, outputs) for key, value in step.get("env", {}).items()}
+        if "if" in step and "steps.scan.outputs.exit-code != ''" in step["if"] and not outputs.get("exit-code"):
+            continue
+        done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=workspace, env=env)
+        codes.append(done.returncode)
+        for line in output_file.read_text().splitlines():
+            key, _, value = line.partition("=")
+            outputs[key] = value
+        if done.returncode != 0:
+            break
+    return outputs, codes
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> tuple[Path, Path]:
+    workspace = tmp_path_factory.mktemp("workspace")
+    shutil.copytree(ROOT / "fixtures" / "demo-plugin", workspace / "acme-forms")
+    (workspace / ".git").mkdir()  # the workspace is a checkout: URIs are relative to it
+    return workspace, tmp_path_factory.mktemp("runner-temp")
+
+
+def test_action_steps_scan_and_set_outputs(workspace) -> None:
+    root, runner_temp = workspace
+    outputs, codes = _run_action(root, runner_temp, {"path": "acme-forms", "args": "--ignore 'WPR900,WPR901'"})
+    assert codes == [0, 0, 1]  # installed, scanned, then the gate fails the job on the findings
+    assert outputs["sarif-file"] == "wp-rest-lint.sarif" and outputs["findings-count"] == "6"
+    log = sarif_check.assert_valid_sarif((root / "wp-rest-lint.sarif").read_text())
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    assert uris == {"acme-forms/acme-forms.php", "acme-forms/includes/permissions.php", "acme-forms/includes/class-acme-forms-submissions-controller.php"}
+
+
+def test_action_with_fail_on_never_passes_the_job(workspace) -> None:
+    root, runner_temp = workspace
+    outputs, codes = _run_action(root, runner_temp, {"path": "acme-forms", "fail-on": "never", "sarif-file": "out/r.sarif", "annotations": "false"})
+    assert codes == [0, 0, 0]
+    assert outputs["findings-count"] == "6" and outputs["sarif-file"] == "out/r.sarif"
+    sarif_check.assert_valid_sarif((root / "out" / "r.sarif").read_text())
+
+
+def test_action_reports_a_bad_args_input(workspace) -> None:
+    root, runner_temp = workspace
+    outputs, codes = _run_action(root, runner_temp, {"path": "acme-forms", "args": "--ignore 'unterminated"})
+    assert codes == [0, 2] and "sarif-file" not in outputs
