@@ -233,14 +233,12 @@ class PluginModel:
         bases: list[tuple[str | None, dict[str, Value], dict[str, int]]] = [(c, {}, {}) for c in self._classes_for(scope)]
         if scope.kind in ("function", "method") and used & param_names:
             # A wrapper such as my_register( $route, $args ): evaluate once per call site.
-            sites = self.index.sites_calling(scope)
+            sites = self._wrapper_sites(scope)
             if sites:
                 bases = []
-                for caller, site in sites[:MAX_INSTANCES]:
-                    caller_env = Env(caller, caller.class_name, site.offset)
-                    self.evaluator.evaluate(None, caller_env)  # reset the budget
-                    bindings = self.evaluator.bind(scope, site.call.args, caller_env)
-                    this = caller.class_name if scope.kind == "method" and caller.class_name else scope.class_name
+                for caller, site, this in sites[:MAX_INSTANCES]:
+                    self.evaluator.reset()
+                    bindings = self.evaluator.bind(scope, site.call.args, Env(caller, caller.class_name, site.offset))
                     bases.append((this, bindings, {name: -1 for name in bindings}))
         produced = 0
         for class_name, bindings, bound_at in bases:
@@ -249,6 +247,29 @@ class PluginModel:
                 if produced > MAX_INSTANCES:
                     return
                 yield Env(scope, class_name, call.offset, loop_bindings, 0, loop_bound_at)
+
+    def _wrapper_sites(self, scope: ir.FunctionFact) -> list[tuple[ir.FunctionFact, ir.CallSite, str | None]]:
+        """Call sites that run ``scope``, with the class ``$this`` has there. A method call counts only when
+        its object (``$this``, ``self::``, ``$router`` …) is an instance of a class that has this method,
+        so an unrelated ``->add_route()`` cannot feed arguments into the wrong wrapper."""
+        found = []
+        for caller, site in self.index.sites_calling(scope):
+            call = site.call
+            if scope.kind == "function":
+                found.append((caller, site, None))
+                continue
+            env = Env(caller, caller.class_name, site.offset)
+            if isinstance(call, ir.MethodCall):
+                self.evaluator.reset()
+                obj = self.evaluator.eval(call.obj, env)
+                cls = obj.cls if isinstance(obj, ObjectV) else None
+            elif isinstance(call, ir.StaticCall):
+                cls = caller.class_name if call.scope in ("self", "static", "parent") else call.scope
+            else:
+                cls = None
+            if cls is not None and self.index.method(cls, scope.name or "") is scope:
+                found.append((caller, site, cls))
+        return found
 
     def _loop_bindings(
         self, call: ir.RouteCall, class_name: str | None, bindings: dict[str, Value], bound_at: dict[str, int]

@@ -149,10 +149,14 @@ class Evaluator:
         self._steps = 0
         self._active: set[tuple] = set()
 
-    def evaluate(self, expr: ir.Expr | None, env: Env) -> Value:
-        """Evaluate ``expr`` from scratch (resets the step budget)."""
+    def reset(self) -> None:
+        """Start a fresh step budget (each top-level question gets its own)."""
         self._steps = 0
         self._active.clear()
+
+    def evaluate(self, expr: ir.Expr | None, env: Env) -> Value:
+        """Evaluate ``expr`` from scratch (resets the step budget)."""
+        self.reset()
         return self.eval(expr, env)
 
     # --- dispatch ---------------------------------------------------------------------------------
