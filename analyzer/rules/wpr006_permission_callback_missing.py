@@ -5,7 +5,9 @@ callable (`null`, `false`, `''`, `true`). Remember that `methods` defaults to `G
 
 Reported as an error on endpoints that accept a write method and as a warning on read-only ones.
 `'permission_callback' => true` is always a warning: core does call it, and on PHP 8 the request fails
-with a `TypeError` (HTTP 500) — broken, not public.
+with a `TypeError` (HTTP 500) — broken, not public. (Checked on WordPress 6.1.9 with PHP 8.2.36: an
+anonymous POST to such a route gets 500, "call_user_func(): Argument #1 ($callback) must be a valid
+callback", from class-wp-rest-server.php line 1144; the same request to a `false` route gets 200.)
 
 ## Why is this bad?
 Failure stage: **permission** — there is none. Core skips the permission check when the callback is empty,
