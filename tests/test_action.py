@@ -4,7 +4,6 @@ and produce the SARIF file and the outputs."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil

@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from analyzer import queries
+from analyzer import queries, wordpress
 from analyzer.php import ir
 from analyzer.source import SourceFile
 
@@ -33,7 +33,6 @@ def parser_input(data: bytes) -> bytes:
     return _CONST_NAMESPACE.sub(lambda m: m.group(1) + NAMESPACE_PLACEHOLDER.encode(), data)
 
 
-_ESCAPES = re.compile(rb"\\(?:[\\$\"nrtvef0]|x[0-9A-Fa-f]{1,2}|u\{[0-9A-Fa-f]+\})")
 
 
 def _named(node) -> list:
@@ -477,7 +476,7 @@ class _FileExtractor:
         offsets = []
         for node in bucket.get("call", ()):
             fn = node.child_by_field_name("function")
-            if fn is not None and _text(fn).lstrip("\\").lower() in ("wp_die", "wp_send_json", "wp_send_json_error", "wp_send_json_success", "die", "exit"):
+            if fn is not None and _text(fn).lstrip("\\").lower() in wordpress.EXIT_FUNCTIONS:
                 offsets.append(node.start_byte)
         return offsets
 
