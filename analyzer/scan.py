@@ -325,13 +325,13 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
     library = set(discovery.library_files)
     found = [f for f in findings if f.span.path not in library]
 
-    directives = []
+    directives = [s for facts in parsed.facts if facts.path not in library for s in facts.suppressions]
     for rel, data in directive_files:
-        source = result.sources.get(rel) or SourceFile(rel, data)
-        found_here = suppressions.find(source)
-        if found_here:
-            result.sources.setdefault(rel, source)
-            directives.extend(found_here)
+        if rel not in result.sources:  # not parsed for facts: read its comments now
+            found_here = suppressions.find(SourceFile(rel, data))
+            if found_here:
+                result.sources[rel] = SourceFile(rel, data)
+                directives.extend(found_here)
     outcome = filters.apply(
         found,
         root=discovery.root,

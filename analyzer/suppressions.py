@@ -36,12 +36,18 @@ class Suppression:
 
 
 def find(source: SourceFile) -> list[Suppression]:
-    """Suppression directives in the comments of one PHP file."""
+    """Suppression directives in the comments of one PHP file that was not parsed for facts."""
     if TOKEN not in source.data:
         return []
-    tree = languages.parser("php").parse(source.data)
+    return from_tree(source, languages.parser("php").parse(source.data).root_node)
+
+
+def from_tree(source: SourceFile, root) -> list[Suppression]:
+    """Suppression directives in a tree already parsed (extraction calls this, so no file is parsed twice)."""
+    if TOKEN not in source.data:
+        return []
     found = []
-    for node in queries.load("php", "comments").captures(tree.root_node).get("comment", []):
+    for node in queries.load("php", "comments").captures(root).get("comment", []):
         text = node.text.decode("utf-8", "replace")
         for match in _DIRECTIVE.finditer(text):
             rest = match.group("rest").rstrip().removesuffix("*/").rstrip()

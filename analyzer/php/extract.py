@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from analyzer import queries, wordpress
+from analyzer import queries, suppressions, wordpress
 from analyzer.php import ir
 from analyzer.source import SourceFile
 
@@ -599,6 +599,7 @@ class _FileExtractor:
             file_scope=self.file_scope,
             all_functions=tuple(self.function_memo.values()),
             too_deep=self.too_deep,
+            suppressions=tuple(suppressions.from_tree(self.source, root)),
         )
 
     def _class(self, node) -> ir.ClassFact:

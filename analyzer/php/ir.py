@@ -331,3 +331,4 @@ class PhpFacts:
     file_scope: FunctionFact
     all_functions: tuple[FunctionFact, ...] = ()  # every function-like, incl. methods and closures
     too_deep: bool = False  # some construct nested deeper than the extractor follows (see MAX_DEPTH)
+    suppressions: tuple = ()  # wp-rest-lint: ignore … comments (analyzer.suppressions.Suppression)
