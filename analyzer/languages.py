@@ -1,4 +1,10 @@
-"""The tree-sitter languages the analyzer parses, by name and by file extension."""
+"""The tree-sitter languages the analyzer parses, by name and by file extension.
+
+PHP files are parsed with ``language_php`` (HTML and PHP mixed). Browser code is parsed with
+tree-sitter-javascript (``.js .jsx .mjs .cjs``; its grammar includes JSX) and tree-sitter-typescript
+(``.ts`` and, with JSX, ``.tsx``). The three JS-family grammars share the node types the JS queries use, so
+``queries/js/*.scm`` is compiled once per grammar.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,8 @@ from functools import cache
 import tree_sitter
 
 PHP_EXTENSIONS = frozenset({".php", ".phtml", ".inc"})
+JS_EXTENSIONS = {".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx"}
+JS_LANGUAGES = frozenset(JS_EXTENSIONS.values())
 
 
 def language_of(path: str) -> str | None:
@@ -17,7 +25,14 @@ def language_of(path: str) -> str | None:
     ext = path[dot:].lower()
     if ext in PHP_EXTENSIONS:
         return "php"
-    return None
+    if ext == ".ts" and path.lower().endswith(".d.ts"):
+        return None  # type declarations: no code runs
+    return JS_EXTENSIONS.get(ext)
+
+
+def query_family(language: str) -> str:
+    """The ``queries/<family>`` directory holding a language's queries."""
+    return "js" if language in JS_LANGUAGES else language
 
 
 @cache
@@ -27,6 +42,15 @@ def get(name: str) -> tree_sitter.Language:
 
         # language_php, not language_php_only: plugin files mix HTML templates and PHP.
         return tree_sitter.Language(tree_sitter_php.language_php())
+    if name == "javascript":
+        import tree_sitter_javascript
+
+        return tree_sitter.Language(tree_sitter_javascript.language())
+    if name in ("typescript", "tsx"):
+        import tree_sitter_typescript
+
+        grammar = tree_sitter_typescript.language_tsx() if name == "tsx" else tree_sitter_typescript.language_typescript()
+        return tree_sitter.Language(grammar)
     raise KeyError(name)
 
 

@@ -158,8 +158,11 @@ def _var_names(expr: ir.Expr | None) -> Iterator[str]:
 class PluginModel:
     """All facts of one plugin, joined."""
 
-    def __init__(self, php_files: Iterable[ir.PhpFacts]) -> None:
+    def __init__(self, php_files: Iterable[ir.PhpFacts], js_files: Iterable = (), block_files: Iterable = ()) -> None:
         self.php_files = tuple(sorted(php_files, key=lambda f: f.path))
+        self.js_files = tuple(sorted(js_files, key=lambda f: f.path))
+        self.block_files = tuple(block_files)
+        self._client = None
         self.index = SymbolIndex(self.php_files)
         self.evaluator = Evaluator(self.index)
         self._unresolved_calls: set[tuple[str, int]] = set()  # route calls with an unknown path or permission
@@ -448,9 +451,22 @@ class PluginModel:
 
     # --- for tests and tooling -------------------------------------------------------------------
 
+    @property
+    def client(self):
+        """The client-side joins (:class:`analyzer.client.ClientModel`), built on first use."""
+        if self._client is None:
+            from analyzer.client import ClientModel
+
+            self._client = ClientModel(self, self.js_files, self.block_files)
+        return self._client
+
+    def rest_handler(self, fn: ir.FunctionFact) -> bool:
+        """Whether ``fn`` runs as a route's callback or permission callback."""
+        return fn.key in self._rest_handlers
+
     def fact_lines(self) -> set[tuple[str, int]]:
         """(path, line) of every place the model holds a fact about: what an ``ok:`` annotation may name."""
-        lines: set[tuple[str, int]] = set()
+        lines: set[tuple[str, int]] = set(self.client.fact_lines())
         for e in self.rest_endpoints:
             for span in (e.span, e.registration, e.permission.span):
                 if span is not None:

@@ -12,11 +12,14 @@ from types import ModuleType
 from analyzer import queries
 
 
-def tokens_for(rules: Iterable[ModuleType]) -> tuple[bytes, ...]:
+def tokens_for(rules: Iterable[ModuleType], family: str = "php") -> tuple[bytes, ...]:
+    """The tokens of the ``family`` queries (``php`` or ``js``) the rules declare."""
     tokens: set[bytes] = set()
     for rule in rules:
         for spec in rule.RULE.queries:
             language, _, name = spec.partition("/")
+            if language != family:
+                continue
             tokens.update(t.encode() for t in queries.load(language, name).prefilter)
     return tuple(sorted(tokens))
 

@@ -62,11 +62,13 @@ def _prefilter_tokens(text: str) -> tuple[str, ...]:
 @cache
 def load(language: str, name: str) -> CompiledQuery:
     """Compile ``queries/<language>/<name>.scm`` (cached for the life of the process)."""
-    path = query_dir() / language / f"{name}.scm"
+    path = query_dir() / languages.query_family(language) / f"{name}.scm"
     text = path.read_text(encoding="utf-8")
-    query = tree_sitter.Query(languages.get(language), text)
+    # ``js`` names the family; its queries are compiled for each JS grammar a file is parsed with.
+    grammar = "javascript" if language == "js" else language
+    query = tree_sitter.Query(languages.get(grammar), text)
     return CompiledQuery(language, name, query, _prefilter_tokens(text))
 
 
 def available(language: str) -> list[str]:
-    return sorted(p.stem for p in (query_dir() / language).glob("*.scm"))
+    return sorted(p.stem for p in (query_dir() / languages.query_family(language)).glob("*.scm"))

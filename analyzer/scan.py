@@ -22,6 +22,8 @@ from analyzer.model import PluginModel
 from analyzer.parse import PhpParser
 from analyzer.php import ir
 from analyzer.php.extract import MAX_DEPTH
+from analyzer.js import extract as js_extract, ir as js_ir
+from analyzer import bundles
 from analyzer.source import SourceFile
 
 MAX_DEMAND_ROUNDS = 6
@@ -59,6 +61,7 @@ class ScanResult:
     suppressed: int = 0  # findings hidden by inline suppressions or per-path ignores
     baselined: int = 0  # findings matched by the baseline
     stale: list[baseline_module.Entry] = field(default_factory=list)  # baseline entries that matched nothing
+    bundles_skipped: list[str] = field(default_factory=list)  # compiled copies not analysed (sources were)
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class ScanOptions:
     config: Config | None = None  # per-path ignores and the exclude list come from here
     baseline: list[baseline_module.Entry] | None = None
     report_only: frozenset[str] | None = None  # report findings in these files only (scan-root relative)
+    scan_bundles: bool = False  # also analyse compiled copies (build/, dist/) of sources the plugin ships
 
 
 def _size(limit: int) -> str:
@@ -98,7 +102,7 @@ def read_source(root: Path, rel: str, limit: int) -> tuple[bytes | None, str | N
     return data, None
 
 
-def facts_of(rel: str, data: bytes) -> tuple[ir.PhpFacts | None, list[str]]:
+def facts_of(rel: str, data: bytes) -> tuple[ir.PhpFacts | js_ir.JsFacts | None, list[str]]:
     """Parse and extract one file: its facts (None if it could not be analysed) and what to report about it.
 
     A module-level function so that ``--jobs`` can run it in worker processes.
@@ -108,12 +112,17 @@ def facts_of(rel: str, data: bytes) -> tuple[ir.PhpFacts | None, list[str]]:
         data.decode("utf-8")
     except UnicodeDecodeError as error:
         notices.append(f"not valid UTF-8 (first bad byte at offset {error.start}): read leniently")
+    language = languages.language_of(rel) or "php"
     try:
-        facts = PhpParser().facts(SourceFile(rel, data))
+        if language == "php":
+            facts = PhpParser().facts(SourceFile(rel, data))
+        else:
+            facts = js_extract.parse(SourceFile(rel, data), language)
     except Exception as error:  # one odd file must not cost the findings of every other file
         return None, [f"could not analyse this file ({type(error).__name__}: {error})"]
     if facts.too_deep:
-        notices.append(f"nested deeper than {MAX_DEPTH} levels: the deeper part is not analysed")
+        depth = MAX_DEPTH if language == "php" else js_extract.MAX_DEPTH
+        notices.append(f"nested deeper than {depth} levels: the deeper part is not analysed")
     return facts, notices
 
 
@@ -124,6 +133,7 @@ class _Parsed:
         self.result = result
         self.jobs = max(1, jobs)
         self.facts: list[ir.PhpFacts] = []
+        self.js_facts: list[js_ir.JsFacts] = []
 
     def add(self, files: list[tuple[str, bytes]]) -> None:
         """Parse ``files`` (in parallel with --jobs); results are taken in input order, so any --jobs value
@@ -140,7 +150,10 @@ class _Parsed:
             self.result.sources[rel] = SourceFile(rel, data)
             self.result.stats.files_parsed += 1
             self.result.stats.bytes_parsed += len(data)
-            self.facts.append(facts)
+            if isinstance(facts, js_ir.JsFacts):
+                self.js_facts.append(facts)
+            else:
+                self.facts.append(facts)
 
 
 class _Pending:
@@ -247,10 +260,15 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
     parsed = _Parsed(result, options.jobs)
     pending = _Pending(discovery.root, options.max_file_size)
 
+    js_tokens = prefilter.tokens_for(enabled, "js")
     anchors: list[tuple[str, bytes]] = []
+    js_anchors: list[tuple[str, bytes]] = []
     directive_files: list[tuple[str, bytes]] = []  # files holding a wp-rest-lint: comment
+    copies = bundles.compiled_copies(discovery.root, discovery.files) if not options.scan_bundles else {}
+    result.bundles_skipped = sorted(copies)
     for number, rel in enumerate(discovery.files, 1):
-        if languages.language_of(rel) != "php":
+        language = languages.language_of(rel)
+        if language is None or rel in copies:
             continue
         if number % 200 == 0:
             report(f"reading {number}/{len(discovery.files)} files")
@@ -260,6 +278,10 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
             directive_files.append((rel, data))
         if data is None:
             result.errors.append(ScanError(rel, problem or "skipped"))
+        elif language != "php":
+            if js_tokens and prefilter.passes(data, js_tokens):
+                result.stats.files_passed += 1
+                js_anchors.append((rel, data))
         elif tokens and prefilter.passes(data, tokens):
             result.stats.files_passed += 1
             anchors.append((rel, data))
@@ -276,10 +298,12 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
             anchors.append((rel, data))
         else:
             pending.add(rel, data)
-    report(f"parsing {len(anchors)} files")
+    report(f"parsing {len(anchors) + len(js_anchors)} files")
     parsed.add(anchors)
+    parsed.add(js_anchors)
     report("resolving routes")
-    model = PluginModel(parsed.facts)
+    blocks = bundles.block_json_files(discovery.root, discovery.files) if parsed.js_facts or anchors else []
+    model = PluginModel(parsed.facts, parsed.js_facts, blocks)
 
     # Demand-driven: parse the files that define what the anchors refer to (a permission callback in
     # another file, a constant, a parent class), call a route-registering wrapper, or extend a class that
@@ -311,7 +335,7 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
         if not chosen:
             break
         parsed.add(chosen)
-        model = PluginModel(parsed.facts)
+        model = PluginModel(parsed.facts, parsed.js_facts, blocks)
 
     result.model = model
     result.errors.extend(ScanError(path, message) for path, message in model.errors)
@@ -325,7 +349,7 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
     library = set(discovery.library_files)
     found = [f for f in findings if f.span.path not in library]
 
-    directives = [s for facts in parsed.facts if facts.path not in library for s in facts.suppressions]
+    directives = [s for facts in [*parsed.facts, *parsed.js_facts] if facts.path not in library for s in facts.suppressions]
     for rel, data in directive_files:
         if rel not in result.sources:  # not parsed for facts: read its comments now
             found_here = suppressions.find(SourceFile(rel, data))

@@ -1,4 +1,4 @@
-"""Inline suppressions, read from comment nodes (``//``, ``#`` and ``/* */`` in PHP).
+"""Inline suppressions, read from comment nodes (``//``, ``#`` and ``/* */`` in PHP; ``//`` and ``/* */`` in JS/TS).
 
     'permission_callback' => '__return_true', // wp-rest-lint: ignore WPR005 -- public contact form
     // wp-rest-lint: ignore WPR006 -- registered for WP_DEBUG only          (covers the next line)
@@ -36,18 +36,19 @@ class Suppression:
 
 
 def find(source: SourceFile) -> list[Suppression]:
-    """Suppression directives in the comments of one PHP file that was not parsed for facts."""
+    """Suppression directives in the comments of one file that was not parsed for facts."""
     if TOKEN not in source.data:
         return []
-    return from_tree(source, languages.parser("php").parse(source.data).root_node)
+    language = languages.language_of(source.path) or "php"
+    return from_tree(source, languages.parser(language).parse(source.data).root_node, language)
 
 
-def from_tree(source: SourceFile, root) -> list[Suppression]:
+def from_tree(source: SourceFile, root, language: str = "php") -> list[Suppression]:
     """Suppression directives in a tree already parsed (extraction calls this, so no file is parsed twice)."""
     if TOKEN not in source.data:
         return []
     found = []
-    for node in queries.load("php", "comments").captures(root).get("comment", []):
+    for node in queries.load(language, "comments").captures(root).get("comment", []):
         text = node.text.decode("utf-8", "replace")
         for match in _DIRECTIVE.finditer(text):
             rest = match.group("rest").rstrip().removesuffix("*/").rstrip()

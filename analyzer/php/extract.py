@@ -447,6 +447,7 @@ class _FileExtractor:
             body_offset=body.start_byte if body is not None else node.start_byte,
             key=(self.source.path, node.start_byte),
             parent_key=parent_key,
+            statics=tuple(_text(n) for n in bucket.get("static", ())),
         )
 
     def _params(self, node) -> tuple[ir.Param, ...]:
@@ -589,7 +590,10 @@ class _FileExtractor:
         for bucket in list(self.buckets.values()):
             for node in bucket.get("call", ()):
                 self.expr(node)
+        outputs = tuple(self._outputs(body_captures))
         return ir.PhpFacts(
+            outputs=outputs,
+            forms=_forms(self.source.data),
             path=self.source.path,
             functions=functions,
             classes=classes,
@@ -679,6 +683,33 @@ class _FileExtractor:
             parent = parent.parent
         return tuple(reversed(chain))
 
+    def _outputs(self, captures):
+        """``echo`` / ``print`` values and ``<?= … ?>`` expressions, with the HTML that precedes their block."""
+        data = self.source.data
+        statements = list(captures.get("echo", ()))
+        for tag in captures.get("open_tag", ()):
+            following = (tag.parent if tag.parent is not None and tag.parent.type == "text_interpolation" else tag).next_named_sibling
+            if tag.text.strip() == b"<?=" and following is not None and following.type == "expression_statement":
+                statements.append(following)
+        for node in sorted(statements, key=lambda n: n.start_byte):
+            values = [c for c in _named(node) if c.type not in ("comment",)]
+            if node.type == "print_intrinsic":
+                values = values[:1]
+            html = ""
+            previous = node.prev_sibling
+            if previous is not None and previous.type == "text_interpolation" and previous.children and previous.children[-1].type == "php_tag":
+                previous = previous.children[-1]
+            if previous is not None and previous.type == "php_tag":
+                # The HTML before this PHP block: from the previous ``?>`` (or the file start) to the tag.
+                start = data.rfind(b"?>", 0, previous.start_byte)
+                html = data[max(start + 2 if start != -1 else 0, previous.start_byte - 400) : previous.start_byte].decode("utf-8", "replace")
+            elif previous is not None and previous.type == "text_interpolation":
+                texts = [c for c in previous.children if c.type == "text"]
+                if texts:
+                    html = texts[-1].text[-400:].decode("utf-8", "replace")
+            for value in values:
+                yield ir.Output(self.expr(value), self.source.span_of(node), node.start_byte, html, self._scope_of(node))
+
     def _routes(self):
         for _, match in queries.load("php", "rest_routes").matches(self.root):
             call = match["call"][0]
@@ -715,6 +746,25 @@ class _FileExtractor:
                 scope=self._scope_of(call),
                 offset=call.start_byte,
             )
+
+
+_FORM_OPEN = re.compile(rb"<form\b([^>]*)>", re.IGNORECASE)
+_FORM_CLOSE = re.compile(rb"</form\s*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(rb"""\b(id|class)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+def _forms(data: bytes) -> tuple[ir.FormRange, ...]:
+    """Forms in the raw bytes: template HTML and HTML inside PHP strings alike."""
+    if b"<form" not in data and b"<FORM" not in data:
+        return ()
+    found = []
+    for match in _FORM_OPEN.finditer(data):
+        close = _FORM_CLOSE.search(data, match.end())
+        attributes = {m.group(1).lower().decode(): (m.group(2) or m.group(3) or b"").decode("utf-8", "replace") for m in _ATTRIBUTE.finditer(match.group(1))}
+        found.append(
+            ir.FormRange(match.start(), close.end() if close else len(data), attributes.get("id") or None, tuple(attributes.get("class", "").split()))
+        )
+    return tuple(found)
 
 
 def _innermost(pool: list, node):

@@ -260,6 +260,7 @@ class FunctionFact:
     body_offset: int  # byte offset where the body starts
     key: tuple[str, int] = ("", 0)  # (path, start byte): identifies the function within the scan
     parent_key: tuple[str, int] | None = None  # the lexically enclosing function, for closures
+    statics: tuple[str, ...] = ()  # ``static $name`` variables: they keep their value across calls
 
     @property
     def display_name(self) -> str:
@@ -319,6 +320,28 @@ class HookCall:
 
 
 @dataclass(frozen=True, slots=True)
+class Output:
+    """What a file prints: an ``echo`` / ``print`` / ``<?= … ?>`` value, with the HTML written just before
+    the PHP block it opens (``<div data-nonce="`` or ``<script>var Acme = ``), if it opens one."""
+
+    value: Expr
+    span: Span
+    offset: int
+    html_before: str  # '' when the statement does not start a PHP block
+    scope: "FunctionFact"
+
+
+@dataclass(frozen=True, slots=True)
+class FormRange:
+    """A ``<form …>`` … ``</form>`` in a file's bytes (template HTML or PHP strings), with its id and class."""
+
+    start: int
+    end: int
+    form_id: str | None
+    classes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class PhpFacts:
     """Everything extracted from one PHP file."""
 
@@ -332,3 +355,5 @@ class PhpFacts:
     all_functions: tuple[FunctionFact, ...] = ()  # every function-like, incl. methods and closures
     too_deep: bool = False  # some construct nested deeper than the extractor follows (see MAX_DEPTH)
     suppressions: tuple = ()  # wp-rest-lint: ignore … comments (analyzer.suppressions.Suppression)
+    outputs: tuple[Output, ...] = ()
+    forms: tuple[FormRange, ...] = ()

@@ -8,9 +8,20 @@ from __future__ import annotations
 from types import ModuleType
 
 from analyzer.rules import (
+    wpr001_nonce_wrong_action,
+    wpr002_nonce_in_unread_body,
+    wpr003_nonce_without_cookies,
+    wpr004_nonce_persisted,
     wpr005_public_write_route,
     wpr006_permission_callback_missing,
     wpr007_rest_auth_check_disabled,
+    wpr008_nonce_sent_cross_origin,
+    wpr009_hardcoded_rest_prefix,
+    wpr011_localized_handle_unregistered,
+    wpr012_nonce_refresh_over_rest,
+    wpr013_nonce_missing,
+    wpr014_rest_nonce_verified_wrongly,
+    wpr015_rest_route_not_found,
     wpr016_permission_callback_non_boolean,
     wpr900_unused_suppression,
     wpr901_invalid_suppression,
@@ -18,9 +29,20 @@ from analyzer.rules import (
 from analyzer.rules.base import Rule
 
 REGISTRY: tuple[ModuleType, ...] = (
+    wpr001_nonce_wrong_action,
+    wpr002_nonce_in_unread_body,
+    wpr003_nonce_without_cookies,
+    wpr004_nonce_persisted,
     wpr005_public_write_route,
     wpr006_permission_callback_missing,
     wpr007_rest_auth_check_disabled,
+    wpr008_nonce_sent_cross_origin,
+    wpr009_hardcoded_rest_prefix,
+    wpr011_localized_handle_unregistered,
+    wpr012_nonce_refresh_over_rest,
+    wpr013_nonce_missing,
+    wpr014_rest_nonce_verified_wrongly,
+    wpr015_rest_route_not_found,
     wpr016_permission_callback_non_boolean,
     wpr900_unused_suppression,
     wpr901_invalid_suppression,

@@ -15,3 +15,7 @@
 (if_statement) @if
 (else_if_clause) @if
 (try_statement) @try
+(echo_statement) @echo
+(print_intrinsic) @echo
+(php_tag) @open_tag
+(static_variable_declaration name: (variable_name (name) @static))

@@ -1,0 +1,547 @@
+"""The client-side half of the plugin model: what PHP hands to the browser joined with what the browser
+sends, once, for every client-side rule.
+
+    wp_create_nonce( ACTION ) ─→ localized object / inline script / template / data-* / form field
+        ─→ JS read (Obj.key, dataset.x, …) ─→ where the request places it (header, query, body, middleware)
+    JS request URL ─→ REST root + path ─→ the plugin's route (namespace, path regex, method)
+
+Where a join is not certain the answer is "unknown" and rules stay silent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import product
+
+from analyzer.js import ir as js
+from analyzer.js.requests import literal_string
+from analyzer.php import scripts
+from analyzer.php.evaluate import ArrayV, Known, Value
+from analyzer.php.scripts import DEFAULT_ACTION, NonceV, UrlV
+from analyzer.source import Span
+
+REST_ACTION = "wp_rest"
+HEADER = "x-wp-nonce"
+FORM_KEY = "_wpnonce"
+DYNAMIC = "\x00"  # a path segment whose value is not known
+_NONCE_KEY = re.compile(r"nonce|^security$|^_ajax_nonce$|^wpnonce$", re.IGNORECASE)
+_HEX_NONCE = re.compile(r"^[0-9a-f]{10}$")
+_SAMPLES = ("1", "abc", "a-1_b", "1/2", "")
+
+
+def nonce_like_key(key: str | None) -> bool:
+    return key is not None and bool(_NONCE_KEY.search(key))
+
+
+@dataclass(frozen=True, slots=True)
+class NonceSource:
+    """Where a nonce value in JS comes from.
+
+    kind: ``plugin`` (a wp_create_nonce call of the plugin: ``action``, ``creation``), ``core`` (core's
+    wp_rest nonce: wpApiSettings.nonce, apiFetch's middleware), ``stored`` (read back from storage),
+    ``literal`` (a hard-coded 10-hex string) or ``unknown`` (nonce-like, origin not traced).
+    """
+
+    kind: str
+    action: str | int | None = None
+    creation: Span | None = None
+    channel: Span | None = None  # the localize call / data attribute / form field that carries it
+    via: str = ""  # how JS reads it, for messages (``acmeSettings.nonce``)
+
+    @property
+    def wrong_action(self) -> bool:
+        return self.kind == "plugin" and self.action is not None and self.action != REST_ACTION
+
+    @property
+    def action_text(self) -> str:
+        return "no action (-1)" if self.action == DEFAULT_ACTION else f"action '{self.action}'"
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """A nonce placed in a request: ``where`` is ``header``, ``query``, ``body`` or ``middleware``."""
+
+    where: str
+    key: str | None
+    span: Span
+    nonce: NonceSource
+
+
+@dataclass(frozen=True, slots=True)
+class UrlInfo:
+    """kind: ``rest``, ``ajax``, ``other`` or ``unknown``. path: the REST route path (``/acme/v1/items/\\x00``)
+    when known. cross_origin: True for an absolute URL literal to another host, False when same-origin,
+    None when not known."""
+
+    kind: str
+    path: str | None = None
+    literal: Span | None = None  # a literal '/wp-json/' or 'rest_route=' the URL is built from
+    literal_text: str = ""
+    cross_origin: bool | None = None
+    host: str | None = None
+    query: tuple[js.Prop, ...] = ()
+    root: Span | None = None  # PHP evidence for the REST root (the rest_url call's localize)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRequest:
+    request: js.Request
+    url: UrlInfo
+    placements: tuple[Placement, ...]
+    core_nonce: bool  # apiFetch / wp.apiRequest add core's wp_rest nonce themselves
+    effective_header: bool  # an X-WP-Nonce header reaches core (own, transport defaults or core's)
+    endpoints: tuple  # RestEndpoint matches (path and method)
+    path_matches: tuple  # RestEndpoint matches by path only
+    own_namespace: str | None  # the plugin namespace the path is in
+
+    @property
+    def method(self) -> str | None:
+        return self.request.method
+
+    @property
+    def is_rest(self) -> bool:
+        return self.url.kind == "rest"
+
+    @property
+    def carries_nonce(self) -> bool:
+        return self.core_nonce or any(p.where in ("header", "query") for p in self.placements) or self.form_nonce
+
+    @property
+    def form_nonce(self) -> bool:
+        return any(p.where == "body" and p.key == FORM_KEY and self.body_read for p in self.placements)
+
+    @property
+    def body_read(self) -> bool:
+        """Core reads ``_wpnonce`` from this body: a form encoding sent with POST (B4, B5)."""
+        return self.request.body_kind in ("form", "formdata") and self.request.method == "POST"
+
+
+CORE_HANDLES = frozenset(
+    {
+        "jquery", "jquery-core", "jquery-migrate", "jquery-ui-core", "jquery-ui-dialog", "jquery-ui-sortable", "jquery-ui-datepicker",
+        "underscore", "backbone", "heartbeat", "common", "utils", "admin-bar", "thickbox", "media-upload", "lodash", "moment",
+        "react", "react-dom", "react-jsx-runtime", "regenerator-runtime", "editor", "quicktags", "postbox", "dashboard", "jquery-form",
+    }
+)
+
+
+def core_handle(handle: str) -> bool:
+    return handle in CORE_HANDLES or handle.startswith(("wp-", "jquery-ui-"))
+
+
+_BLOCK_FIELDS = {"editorScript": "editor-script", "script": "script", "viewScript": "view-script", "viewScriptModule": "view-script-module"}
+
+
+def block_handles(name: str, data: dict) -> list[str]:
+    """Handles ``register_block_type`` generates for a block.json's ``file:`` scripts
+    (``generate_block_asset_handle``): ``acme/gallery`` + editorScript → ``acme-gallery-editor-script``."""
+    handles = []
+    for field, suffix in _BLOCK_FIELDS.items():
+        value = data.get(field)
+        entries = value if isinstance(value, list) else [value]
+        index = 0
+        for entry in entries:
+            if not isinstance(entry, str):
+                continue
+            if entry.startswith("file:"):
+                handle = f"{name.replace('/', '-')}-{suffix}"
+                handles.append(handle if index == 0 else f"{handle}-{index + 1}")
+                index += 1
+            else:
+                handles.append(entry)  # a handle registered elsewhere
+    return handles
+
+
+class ClientModel:
+    def __init__(self, model, js_files, block_files=()) -> None:
+        self.model = model
+        self.js_files = tuple(sorted(js_files, key=lambda f: f.path))
+        self.php, self.evaluator = scripts.collect(model.php_files, model.index)
+        self.handles = {h.handle for h in self.php.handles}
+        for path, data in block_files:
+            name = data.get("name") if isinstance(data, dict) else None
+            if isinstance(name, str):
+                self.handles.update(block_handles(name, data))
+                self.php.handles.append(scripts.ScriptHandle(f"{name} (block.json)", None, None))
+        self.localized: dict[str, list[scripts.Localized]] = {}
+        for item in self.php.localized:
+            self.localized.setdefault(item.name, []).append(item)
+        self.namespaces = {e.namespace.strip("/") for e in model.rest_endpoints if e.namespace}
+        self.unresolved_namespace = any(e.namespace is None for e in model.rest_endpoints)
+        self.defaults = [d for f in self.js_files for d in f.defaults]
+        self.requests: tuple[ClientRequest, ...] = tuple(self._request(r) for f in self.js_files for r in f.requests)
+
+    def fact_lines(self) -> set[tuple[str, int]]:
+        """Lines holding a client-side fact: requests and what they place, stores, localize calls, nonces."""
+        spans: list[Span | None] = []
+        for request in self.requests:
+            r = request.request
+            spans += [r.span, r.url_span, r.credentials.span if r.credentials else None, r.with_credentials.span if r.with_credentials else None]
+            spans += [p.span for p in (*r.headers, *r.body_fields, *r.query)]
+            spans += [p.span for p in request.placements]
+        for facts in self.js_files:
+            spans += [w.span for w in facts.storage_writes] + [m.span for m in facts.middlewares] + [x.span for x in facts.reads]
+            spans += [p.span for d in facts.defaults for p in d.headers]
+        spans += [item.span for item in self.php.localized] + [n.value.creation for n in self.php.nonces]
+        spans += [f.span for f in self.php.form_fields] + [a.span for a in self.php.data_attributes] + [m.span for m in self.php.middlewares]
+        spans += [c.call.span for c in self.php.calls] + [h.span for h in self.php.handles]
+        return {(span.path, span.line) for span in spans if span is not None}
+
+    # --- values ----------------------------------------------------------------------------------
+
+    def php_value(self, expr: js.JExpr | None) -> tuple[Value | None, Span | None]:
+        """The PHP value a JS expression reads (localized object, data attribute), with the channel span."""
+        if isinstance(expr, js.Ref):
+            if expr.root == "wpApiSettings" and expr.path == ("root",):
+                return UrlV(None, "rest", "/"), None
+            if expr.root == "ajaxurl" and not expr.path:
+                return UrlV(None, "ajax", None), None
+            if expr.root == "location" and expr.path in (("origin",), ("href",)):
+                return UrlV(None, "site", None), None
+            items = self.localized.get(expr.root)
+            if not items or not expr.path:
+                return None, None
+            found: list[tuple[Value, Span]] = []
+            for item in items:
+                value: Value | None = item.value
+                for key in expr.path:
+                    if isinstance(value, ArrayV) and key is not None:
+                        value = value.get(int(key) if key.isdigit() else key)
+                    else:
+                        value = None
+                        break
+                if value is not None:
+                    found.append((value, item.span))
+            if not found:
+                return None, None
+            first = found[0]
+            if all(_same(v, first[0]) for v, _ in found):
+                return first
+            return None, None
+        if isinstance(expr, js.DataAttr):
+            values = [a for a in self.php.data_attributes if a.name == expr.name]
+            if values and all(_same(a.value, values[0].value) for a in values):
+                return values[0].value, values[0].span
+        return None, None
+
+    def nonce_source(self, expr: js.JExpr | None) -> NonceSource | None:
+        """Where a value placed in a request comes from, if it is a nonce; None when it is not one."""
+        if expr is None:
+            return None
+        if isinstance(expr, js.StorageRead):
+            return NonceSource("stored", channel=expr.span, via=f"{expr.store}")
+        if isinstance(expr, js.Lit):
+            text = literal_string(expr)
+            if text is not None and _HEX_NONCE.match(text):
+                return NonceSource("literal", via=repr(text))
+            return None
+        if isinstance(expr, js.Ref):
+            if (expr.root == "wpApiSettings" and expr.path == ("nonce",)) or expr.dotted == "wp.apiFetch.nonceMiddleware.nonce":
+                return NonceSource("core", REST_ACTION, via=expr.dotted)
+        value, channel = self.php_value(expr)
+        via = expr.dotted if isinstance(expr, js.Ref) else (f"data-{expr.name}" if isinstance(expr, js.DataAttr) else "")
+        if isinstance(value, NonceV):
+            return NonceSource("plugin", value.action, value.creation, channel, via)
+        if value is not None and not isinstance(value, NonceV):
+            if isinstance(value, Known):
+                return None  # a plain value (a URL, a flag), not a nonce
+        name = expr.path[-1] if isinstance(expr, js.Ref) and expr.path else (expr.name if isinstance(expr, js.DataAttr) else None)
+        if name is not None and nonce_like_key(name):
+            return NonceSource("unknown", via=via)
+        return None
+
+    def nonce_in(self, expr: js.JExpr | None) -> NonceSource | None:
+        """A nonce anywhere in a value written somewhere: itself, a part of a string built from it
+        (``'n=' + nonce`` for a cookie), a property of an object or JSON."""
+        if isinstance(expr, js.Concat):
+            parts = expr.parts
+        elif isinstance(expr, js.Json):
+            return self.nonce_in(expr.value)
+        elif isinstance(expr, js.Obj):
+            parts = tuple(p.value for p in expr.props)
+        else:
+            return self.nonce_source(expr)
+        for part in parts:
+            found = self.nonce_in(part)
+            if found is not None:
+                return found
+        return None
+
+    # --- URLs ------------------------------------------------------------------------------------
+
+    def url_info(self, request: js.Request) -> UrlInfo:
+        if request.transport in ("api-fetch", "wp-api-request") and request.path is not None:
+            path, query = _path_text(_parts(request.path))
+            return UrlInfo("rest", path, cross_origin=False, query=query)
+        url = request.url
+        if url is None:
+            return UrlInfo("rest" if request.transport in ("api-fetch", "wp-api-request") else "unknown")
+        parts = _parts(url)
+        if request.base_url is not None and not _absolute(parts):
+            # axios combineURLs: base without its trailing slash, '/', the URL without its leading ones
+            parts = _parts(request.base_url) + [js.Lit(url.span, "/")] + parts
+        if not parts:
+            return UrlInfo("unknown")
+        head = parts[0]
+        value, channel = self.php_value(head) if isinstance(head, (js.Ref, js.DataAttr)) else (None, None)
+        if isinstance(value, Known) and isinstance(value.value, str):
+            parts = [js.Lit(head.span, value.value), *parts[1:]]
+            value = None
+        if isinstance(value, UrlV):
+            rest = parts[1:]
+            if value.kind == "rest":
+                prefix = value.path if value.path is not None else None
+                if prefix is None:
+                    return UrlInfo("rest", None, cross_origin=False, root=channel)
+                path, query = _path_text(rest, prefix)
+                return UrlInfo("rest", path, cross_origin=False, query=query, root=channel)
+            if value.kind == "ajax":
+                return UrlInfo("ajax", cross_origin=False)
+            if value.kind == "site":
+                return self._literal_url(rest, origin_known=True)
+            return UrlInfo("other", cross_origin=False)
+        return self._literal_url(parts, origin_known=False)
+
+    def _literal_url(self, parts: list[js.JExpr], origin_known: bool) -> UrlInfo:
+        text, spans = "", []
+        for part in parts:
+            literal = literal_string(part)
+            if literal is None:
+                text += DYNAMIC
+            else:
+                text += literal
+            spans.append((len(text), part))
+        cross, host = (False if origin_known else None), None
+        match = re.match(r"^(?:https?:)?//([^/?#\x00]+)", text)
+        if match and not origin_known:
+            cross, host = True, match.group(1)
+        elif text.startswith("/") or origin_known:
+            cross = False
+        if "admin-ajax.php" in text:
+            return UrlInfo("ajax", cross_origin=cross, host=host)
+        for marker, route_at in (("/wp-json/", "/wp-json"), ("rest_route=", "rest_route=")):
+            at = text.find(marker)
+            if at == -1:
+                continue
+            literal_part = next((p for end, p in spans if end > at), None)
+            start = at + len(route_at)
+            remainder = text[start:]
+            if route_at == "rest_route=":
+                remainder = remainder.split("&", 1)[0]
+            path, query = _split_path(remainder)
+            path = re.sub(r"/+", "/", path)
+            query_fields = _query_fields(parts, text)
+            return UrlInfo("rest", "/" + path.lstrip("/") if path else "/", literal_part.span if literal_part else None, marker.strip("/="), cross, host, query_fields)
+        return UrlInfo("other" if text.replace(DYNAMIC, "") else "unknown", cross_origin=cross, host=host, query=_query_fields(parts, text))
+
+    # --- requests --------------------------------------------------------------------------------
+
+    def _request(self, request: js.Request) -> ClientRequest:
+        url = self.url_info(request)
+        placements: list[Placement] = []
+        for prop in self._headers(request):
+            source = self.nonce_source(prop.value)
+            if prop.key is not None and prop.key.lower() == HEADER:
+                placements.append(Placement("header", prop.key, prop.span, source or NonceSource("unknown", via="header")))
+            elif source is not None and (source.kind != "literal" or nonce_like_key(prop.key)):
+                placements.append(Placement("custom-header", prop.key, prop.span, source))
+        for prop in (*request.query, *url.query):
+            source = self.nonce_source(prop.value)
+            if prop.key == FORM_KEY:
+                placements.append(Placement("query", prop.key, prop.span, source or NonceSource("unknown", via="query")))
+        for prop in request.body_fields:
+            source = self.nonce_source(prop.value)
+            if source is not None and source.kind == "literal" and not nonce_like_key(prop.key):
+                source = None  # ten hex digits under another key: an id, a checksum, a colour
+            if source is not None or nonce_like_key(prop.key):
+                placements.append(Placement("body", prop.key, prop.span, source or NonceSource("unknown", via=prop.key or "")))
+        body = request.body
+        if isinstance(body, js.Form) and body.kind in ("formdata", "serialize", "urlsearchparams"):
+            for field in self.form_fields_of(body):
+                placements.append(
+                    Placement("body", field.name, body.span, NonceSource("plugin", field.value.action, field.span, field.span, f"wp_nonce_field in form {field.form_id or ''}".strip()))
+                )
+        core = request.transport in ("api-fetch", "wp-api-request")
+        effective = core or any(p.where == "header" for p in placements)
+        endpoints, path_matches, namespace = self.match_routes(url, request.method)
+        return ClientRequest(request, url, tuple(placements), core, effective, endpoints, path_matches, namespace)
+
+    def _headers(self, request: js.Request) -> tuple[js.Prop, ...]:
+        own = request.headers
+        if request.transport == "jquery":
+            extra = tuple(p for d in self.defaults if d.transport == "jquery" for p in d.headers)
+        elif request.transport == "axios":
+            extra = tuple(p for d in self.defaults if d.transport == "axios" and (d.instance is None or d.instance == request.instance) for p in d.headers)
+        else:
+            extra = ()
+        return own + extra
+
+    def form_fields_of(self, form: js.Form) -> list[scripts.FormField]:
+        """The PHP nonce fields inside the form a FormData / serialize() is built from, matched by the form's
+        id or class; with no usable selector, the plugin's only nonce form if it has exactly one."""
+        fields = [f for f in self.php.form_fields if f.name == FORM_KEY]
+        if not fields or form.source is None:
+            return []
+        selector = form.source.selector if isinstance(form.source, js.Element) else None
+        if selector:
+            selector = selector.strip()
+            if selector.startswith("#"):
+                return [f for f in fields if f.form_id == selector[1:]]
+            if selector.startswith("."):
+                return [f for f in fields if selector[1:] in f.form_classes]
+            return []
+        forms = {(f.path, f.form_id, f.form_classes) for f in fields}
+        return fields if len(forms) == 1 else []
+
+    # --- routes ----------------------------------------------------------------------------------
+
+    def namespace_of(self, path: str) -> str | None:
+        for ns in sorted(self.namespaces, key=len, reverse=True):
+            if path == "/" + ns or path.startswith("/" + ns + "/"):
+                return ns
+        return None
+
+    def match_routes(self, url: UrlInfo, method: str | None) -> tuple[tuple, tuple, str | None]:
+        if url.kind != "rest" or url.path is None:
+            return (), (), None
+        namespace = self.namespace_of(url.path)
+        if namespace is None:
+            return (), (), None
+        path = url.path.rstrip("/") or "/"
+        by_path = []
+        for endpoint in self.model.rest_endpoints:
+            if endpoint.path is None:
+                continue
+            if _route_matches(endpoint.path, path):
+                by_path.append(endpoint)
+        wanted = {"GET"} if method == "HEAD" else ({method} if method else None)
+        by_method = [e for e in by_path if wanted is None or method == "OPTIONS" or e.methods is None or (e.methods & wanted)]
+        return tuple(by_method), tuple(by_path), namespace
+
+
+def _same(a: Value, b: Value) -> bool:
+    if isinstance(a, NonceV) and isinstance(b, NonceV):
+        return a.action == b.action
+    if isinstance(a, UrlV) and isinstance(b, UrlV):
+        return (a.kind, a.path) == (b.kind, b.path)
+    if isinstance(a, Known) and isinstance(b, Known):
+        return a.value == b.value
+    return False
+
+
+def _parts(expr: js.JExpr) -> list[js.JExpr]:
+    if isinstance(expr, js.Concat):
+        out: list[js.JExpr] = []
+        for part in expr.parts:
+            out.extend(_parts(part))
+        return out
+    if isinstance(expr, js.CallV) and expr.callee == "wp.url.addQueryArgs" and expr.args:
+        return _parts(expr.args[0]) + _query_parts(expr.args[1] if len(expr.args) > 1 else None, expr.span)
+    return [expr]
+
+
+def _query_parts(args: js.JExpr | None, span: Span) -> list[js.JExpr]:
+    if not isinstance(args, js.Obj):
+        return []
+    out: list[js.JExpr] = []
+    for i, prop in enumerate(args.props):
+        if prop.key is None:
+            continue
+        out.append(js.Lit(prop.span, ("?" if i == 0 else "&") + prop.key + "="))
+        out.append(prop.value)
+    return out
+
+
+def _absolute(parts: list[js.JExpr]) -> bool:
+    first = literal_string(parts[0]) if parts else None
+    return first is not None and bool(re.match(r"^([a-z][a-z\d+\-.]*:)?//", first, re.IGNORECASE))
+
+
+def _split_path(text: str) -> tuple[str, str]:
+    for mark in ("?", "#", "&"):
+        if mark in text:
+            at = text.index(mark)
+            return text[:at], text[at:]
+    return text, ""
+
+
+def _path_text(parts: list[js.JExpr], prefix: str = "") -> tuple[str | None, tuple[js.Prop, ...]]:
+    """The route path of a REST URL after its root, with unknown parts as DYNAMIC, and its query fields."""
+    text = prefix
+    for part in parts:
+        literal = literal_string(part)
+        if literal is None and isinstance(part, js.Lit) and isinstance(part.value, (int, float)):
+            literal = str(int(part.value)) if float(part.value).is_integer() else str(part.value)
+        text += DYNAMIC if literal is None else literal
+        if literal is not None and ("?" in literal or "#" in literal):
+            break
+    if text.startswith(DYNAMIC):
+        return None, ()
+    path, _ = _split_path(text)
+    if "rest_route=" in path:
+        return None, ()
+    return "/" + re.sub(r"/+", "/", path).lstrip("/"), _query_fields(parts, "")
+
+
+def _query_fields(parts: list[js.JExpr], _text: str) -> tuple[js.Prop, ...]:
+    """``…?_wpnonce=' + nonce`` and ``&_wpnonce=…`` in a URL."""
+    fields = []
+    for i, part in enumerate(parts):
+        literal = literal_string(part)
+        if literal is None:
+            continue
+        match = re.search(r"[?&]_wpnonce=([^&#]*)$", literal)
+        if match:
+            value = js.Lit(part.span, match.group(1)) if match.group(1) or i + 1 >= len(parts) else parts[i + 1]
+            fields.append(js.Prop(FORM_KEY, value, value.span))
+    return tuple(fields)
+
+
+_GROUP = re.compile(r"\(\?P<\w+>((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*)\)")
+_GROUP_SAMPLES = ("1", "a", "abc", "a-1", "0a1b2c3d4e", "a1b2c3d4e5f6a7b8")
+
+
+def _route_sample(route: str) -> str | None:
+    """A concrete path the route matches: each named group replaced by a value its pattern accepts."""
+
+    def fill(match: re.Match) -> str:
+        inner = match.group(1)
+        for sample in _GROUP_SAMPLES:
+            try:
+                if re.fullmatch(inner, sample):
+                    return sample
+            except re.error:
+                return "1"
+        return "1"
+
+    sample = _GROUP.sub(fill, route)
+    return sample if re.fullmatch(r"[\w\-./~%]*", sample) else None
+
+
+def _route_matches(route: str, path: str) -> bool:
+    """Whether ``path`` (with DYNAMIC parts) can match the route regex, as core does (``@^route$@i``).
+    Unknown parts are tried with a few sample values; beyond three unknown parts, it matches."""
+    try:
+        pattern = re.compile("^" + route.rstrip("/") + "$", re.IGNORECASE) if route != "/" else re.compile("^/$")
+    except re.error:
+        return True  # a regex Python does not read (PCRE-only syntax): do not claim a mismatch
+    holes = path.count(DYNAMIC)
+    if holes == 0:
+        return bool(pattern.match(path))
+    sample = _route_sample(route)
+    if sample is not None:  # the other way round: the route's own shape against the path's wildcards
+        wildcard = "".join(re.escape(piece) if i % 2 == 0 else ".+" for i, piece in enumerate(re.split("(\x00)", path)))
+        wildcard = wildcard.replace(re.escape(DYNAMIC), "")
+        if re.fullmatch(wildcard.rstrip("/"), sample.rstrip("/") or "/", re.IGNORECASE):
+            return True
+    if holes > 3:
+        return True
+    pieces = path.split(DYNAMIC)
+    for combo in product(_SAMPLES, repeat=holes):
+        candidate = pieces[0] + "".join(c + p for c, p in zip(combo, pieces[1:], strict=True))
+        candidate = re.sub(r"/+", "/", candidate).rstrip("/") or "/"
+        if pattern.match(candidate):
+            return True
+    return False
+

@@ -1,0 +1,82 @@
+r"""## What it does
+Finds a request to one of the plugin's own REST routes whose permission callback needs a logged-in user
+(`current_user_can()`, `is_user_logged_in()` …), sent with no nonce at all: no `X-WP-Nonce` header (own,
+`$.ajaxSetup`, axios defaults or instance headers), no `_wpnonce` query or form field.
+
+Silent for `apiFetch` and `wp.apiRequest` (they add core's nonce) and for public routes.
+
+## Why is this bad?
+Failure stage: **anonymous**. Without a nonce, core ignores the login cookie and runs the request as user 0
+(§1.6, A1), so the permission callback says no: `401 rest_forbidden` for every user (B10).
+
+## Example
+```js
+fetch( acme.root + 'acme/v1/settings', { method: 'POST', body: form } );
+```
+
+## Use instead
+```js
+fetch( acme.root + 'acme/v1/settings', { method: 'POST', body: form, headers: { 'X-WP-Nonce': acme.nonce } } );
+```
+with `'nonce' => wp_create_nonce( 'wp_rest' )` localized, or use `apiFetch`.
+
+## References
+- [REST API Handbook: Authentication](https://developer.wordpress.org/rest-api/using-the-rest-api/authentication/#cookie-authentication)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analyzer import wordpress
+from analyzer.findings import Finding, Related, ref
+from analyzer.model import PluginModel
+from analyzer.php import behaviour
+from analyzer.rules.base import Rule
+
+RULE = Rule(
+    code="WPR013",
+    name="nonce-missing",
+    summary="A request to the plugin's own capability-checked route sends no nonce, so it runs as user 0.",
+    level="warning",
+    confidence="high",
+    queries=("php/scripts", "js/requests"),
+    references=("https://developer.wordpress.org/rest-api/using-the-rest-api/authentication/#cookie-authentication",),
+)
+
+USER_CHECKS = frozenset({"current_user_can", "is_user_logged_in", "user_can", "current_user_can_for_blog", "wp_get_current_user", "get_current_user_id", "is_super_admin"})
+
+
+def needs_user(model: PluginModel, endpoint) -> str | None:
+    permission = endpoint.permission
+    cb = permission.callback
+    if permission.status != "callable" or cb is None:
+        return None
+    if cb.kind == "core" and cb.name in wordpress.CORE_USER_CHECKS:
+        return f"{cb.name}()"
+    if cb.function is not None:
+        evidence = behaviour.find_call(cb.function, model.index, USER_CHECKS)
+        if evidence is not None:
+            return evidence.description
+    return None
+
+
+def check(model: PluginModel) -> Iterator[Finding]:
+    for request in model.client.requests:
+        if not request.is_rest or request.core_nonce or not request.endpoints or not request.request.complete:
+            continue
+        if request.placements or request.method == "OPTIONS":
+            continue  # some nonce is sent (another rule judges where); OPTIONS is answered without a permission check
+        checks = [(e, needs_user(model, e)) for e in request.endpoints]
+        if not all(check for _, check in checks):
+            continue
+        endpoint, what = checks[0]
+        yield Finding(
+            RULE.code,
+            RULE.level,
+            f"This request to {ref(1, endpoint.display_path)} sends no nonce; core then ignores the login cookie and "
+            f"runs it as user 0, so the permission check ({what}) refuses everyone: 401 rest_forbidden (stage: "
+            f"anonymous). Send X-WP-Nonce with a wp_rest nonce, or use apiFetch.",
+            request.request.span,
+            (Related(endpoint.permission.span or endpoint.registration, f"permission check of {endpoint.display_path}"),),
+        )

@@ -1,0 +1,88 @@
+r"""## What it does
+Finds REST requests to the plugin's own namespace whose path and method match no route the plugin
+registers: a typo in the path, a `GET` to a `POST`-only route, a `POST` to a route whose `methods` were left
+out (they default to `GET`), an `id` that cannot match `(?P<id>\d+)`.
+
+Path parameters match by their regex; parts of the URL that are not known statically match anything.
+Silent when any route of that namespace could not be resolved, and for other namespaces (`wp/v2`, other
+plugins).
+
+## Why is this bad?
+Failure stage: **route**. Core answers `404 rest_no_route` — also for a wrong method; there is no 405
+(DOMAIN §2.4, B16, B19).
+
+## Example
+```php
+register_rest_route( 'acme/v1', '/items', array( 'methods' => 'POST', … ) );
+```
+```js
+fetch( acme.root + 'acme/v1/item', { method: 'POST', … } ); // 'item', not 'items'
+```
+
+## Use instead
+Call the path and method the route registers.
+
+## References
+- [REST API Handbook: Routes and endpoints](https://developer.wordpress.org/rest-api/extending-the-rest-api/routes-and-endpoints/)
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from analyzer.client import DYNAMIC
+from analyzer.findings import Finding, Related, ref
+from analyzer.model import PluginModel
+from analyzer.rules.base import Rule
+
+RULE = Rule(
+    code="WPR015",
+    name="rest-route-not-found",
+    summary="A request to the plugin's own REST namespace matches no registered route and method.",
+    level="warning",
+    confidence="medium",
+    queries=("php/scripts", "js/requests"),
+    references=("https://developer.wordpress.org/rest-api/extending-the-rest-api/routes-and-endpoints/",),
+)
+
+
+def check(model: PluginModel) -> Iterator[Finding]:
+    client = model.client
+    for request in client.requests:
+        namespace = request.own_namespace
+        r = request.request
+        if namespace is None or request.endpoints or r.url_span is None:
+            continue
+        if any(e.namespace is None or (e.namespace.strip("/") == namespace and e.route is None) for e in model.rest_endpoints):
+            continue  # a route of this namespace is not known: it may be the one
+        if any(e.methods is None for e in request.path_matches):
+            continue
+        shown = request.url.path.replace(DYNAMIC, "…") if request.url.path else "?"
+        if request.path_matches:
+            endpoint = request.path_matches[0]
+            methods = ", ".join(sorted(set().union(*(e.methods or set() for e in request.path_matches))))
+            yield Finding(
+                RULE.code,
+                RULE.level,
+                f"{r.method} {shown} matches the path of {ref(1, endpoint.display_path)}, which accepts only {methods}: "
+                f"core answers 404 rest_no_route (stage: route; a wrong method gets no 405). Use {methods}, or add "
+                f"{r.method} to the route's methods.",
+                r.url_span,
+                (Related(endpoint.registration, f"register_rest_route {endpoint.display_path}"),),
+            )
+            continue
+        candidates = [e for e in model.rest_endpoints if e.namespace and e.namespace.strip("/") == namespace and e.path]
+        if not candidates:
+            continue
+        paths = {e.path: e for e in candidates}
+        near = difflib.get_close_matches(request.url.path or "", sorted(paths), n=1, cutoff=0.0)
+        nearest = paths[near[0]] if near else candidates[0]
+        yield Finding(
+            RULE.code,
+            RULE.level,
+            f"{r.method or 'The request'} {shown} matches no route the plugin registers in {namespace}: core answers 404 "
+            f"rest_no_route (stage: route). The nearest route is {ref(1, nearest.display_path)}.",
+            r.url_span,
+            (Related(nearest.registration, f"register_rest_route {nearest.display_path}"),),
+        )
