@@ -140,14 +140,12 @@ def block_handles(name: str, data: dict) -> list[str]:
     for field, suffix in _BLOCK_FIELDS.items():
         value = data.get(field)
         entries = value if isinstance(value, list) else [value]
-        index = 0
-        for entry in entries:
+        for index, entry in enumerate(entries):  # register_block_script_handle passes the array position
             if not isinstance(entry, str):
                 continue
             if entry.startswith("file:"):
                 handle = f"{name.replace('/', '-')}-{suffix}"
                 handles.append(handle if index == 0 else f"{handle}-{index + 1}")
-                index += 1
             else:
                 handles.append(entry)  # a handle registered elsewhere
     return handles

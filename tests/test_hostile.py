@@ -49,7 +49,13 @@ def _hostile(kind: str, root: Path) -> list[str]:
         return ["not valid UTF-8 (first bad byte at offset 12): read leniently"]
     if kind == "minified-js-10mb":
         (root / "bundle.js").write_bytes(b"var a=1;" + b"function f(a){return a+1};" * 400_000)
-        return []  # not a file type this version reads
+        return ["larger than the 4 MiB limit (--max-file-size): skipped"]
+    if kind == "minified-js-3mb":
+        (root / "bundle.js").write_bytes(b"var a=window.acme;" + b"fetch(a.root+'x/v1/y',{headers:{'X-WP-Nonce':a.nonce}});" * 50_000)
+        return []
+    if kind == "deep-js":
+        (root / "deep.js").write_bytes(b"fetch(" * 50_000 + b"'/x'" + b")" * 50_000 + b";\n")
+        return ["nested deeper than 48 levels: the deeper part is not analysed"]
     if kind == "huge-php":
         (root / "generated.php").write_bytes(b"<?php " + b"$a=array(1,2,3);" * 300_000 + ROUTE.encode())
         return ["larger than the 4 MiB limit (--max-file-size): skipped"]
@@ -95,6 +101,8 @@ KINDS = [
     "nul-in-php",
     "invalid-utf8",
     "minified-js-10mb",
+    "minified-js-3mb",
+    "deep-js",
     "huge-php",
     "deep-arrays",
     "deep-parens",

@@ -401,6 +401,8 @@ class _FileExtractor:
             return ir.Unknown(span, f"no property {key}")
         if isinstance(base, ir.Element) and key == "dataset":
             return ir.CallV(span, "dataset", ())
+        if isinstance(base, ir.StorageRead):  # JSON.parse( localStorage.getItem( k ) ).nonce: still the stored copy
+            return base
         if isinstance(base, ir.CallV) and base.callee == "dataset" and key is not None:
             return ir.DataAttr(span, _kebab(key))
         return ir.Unknown(span, f"property {key} of an unknown value")
@@ -527,6 +529,9 @@ class _FileExtractor:
             return ir.Unknown(span, "call of an unknown function")
         if name == "JSON.stringify" and args:
             return ir.Json(span, self.value(args[0], depth))
+        if name == "JSON.parse" and args:
+            parsed = self.value(args[0], depth)
+            return parsed if isinstance(parsed, ir.StorageRead) else ir.Unknown(span, "JSON.parse")
         if name in _PASS_THROUGH and args:
             return self.value(args[0], depth)
         if name == "jQuery" and args:

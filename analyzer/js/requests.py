@@ -404,7 +404,7 @@ class RequestBuilder:
             return
         if isinstance(target, ir.Ref):
             dotted = target.dotted
-            if target.root in ("localStorage", "sessionStorage") and target.path:
+            if target.root in ("localStorage", "sessionStorage") and len(target.path) == 1:
                 self._store(node, target.root, right)
             elif dotted == "wp.apiFetch.nonceMiddleware.nonce":
                 self.middlewares.append(ir.NonceMiddleware(self.v(right), self.x.span(node)))

@@ -219,6 +219,7 @@ class ScriptFacts:
     middlewares: list[InlineMiddleware]
     nonces: list[NonceCreation]
     calls: list[CallFact]  # wp_localize_script, wp_verify_nonce, set_transient … (see INTERESTING)
+    handle_uses: list[tuple[str, str, Span]]  # (function, handle, call): localize / inline script on a handle
 
 
 INTERESTING = frozenset(
@@ -274,7 +275,7 @@ class _Collector:
         self.files = files
         self.index = index
         self.ev = evaluator
-        self.facts = ScriptFacts([], [], [], [], [], [], [])
+        self.facts = ScriptFacts([], [], [], [], [], [], [], [])
 
     def value(self, expr: ir.Expr | None, scope: ir.FunctionFact, offset: int) -> Value:
         if expr is None:
@@ -318,11 +319,15 @@ class _Collector:
             self.facts.handles.append(ScriptHandle(handle, src.path if isinstance(src, UrlV) and src.kind == "plugin" else None, call.span, dependencies))
         elif name == "wp_localize_script" and len(args) >= 3:
             handle = php_string(self.value(arg(0), scope, offset))
+            if handle is not None:
+                self.facts.handle_uses.append((name, handle, call.span))
             object_name = php_string(self.value(arg(1), scope, offset))
             if object_name:
                 self.facts.localized.append(Localized(handle, object_name, self.value(arg(2), scope, offset), call.span, "localize", arg(0).span))
         elif name == "wp_add_inline_script" and len(args) >= 2:
             handle = php_string(self.value(arg(0), scope, offset))
+            if handle is not None:
+                self.facts.handle_uses.append((name, handle, call.span))
             self._script_text(arg(1), scope, offset, call.span, handle, "inline", arg(0).span)
         elif name == "wp_nonce_field":
             action = self.value(arg(0), scope, offset) if arg(0) is not None else Known(call.span, DEFAULT_ACTION)

@@ -5,7 +5,8 @@ Finds nonces kept beyond the page that printed them:
   or `_wpnonce` read back from storage (reported at the read); a hard-coded 10-hex-digit nonce literal in a
   request;
 - PHP: a `wp_create_nonce()` result stored with `set_transient`, `set_site_transient`, `update_option`,
-  `add_option`, `wp_cache_set`, `update_user_meta` or `add_user_meta`.
+  `add_option`, `wp_cache_set`, `update_user_meta` or `add_user_meta`, or a `wp_rest` nonce kept in a `static`
+  variable.
 
 ## Why is this bad?
 Failure stage: **cookie-nonce**. A nonce is bound to the user, the login session and a 12-hour tick. A stored
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from analyzer.client import REST_ACTION
 from analyzer.findings import Finding, Related, ref
 from analyzer.model import PluginModel
 from analyzer.php import ir
@@ -88,7 +90,9 @@ def check(model: PluginModel) -> Iterator[Finding]:
                 yield Finding(RULE.code, RULE.level, f"A hard-coded nonce {nonce.via} is sent; it was valid for one user and session only: {_STALE}. Print a fresh wp_create_nonce( 'wp_rest' ) into the page.", placement.span)
     for creation in client.php.nonces:
         scope = creation.scope
-        if not scope.statics:
+        # A static memo lives for one PHP request, where the user seldom changes; it matters for the REST
+        # nonce, which core itself invalidates mid-request (the user becomes 0 when no nonce is sent).
+        if not scope.statics or creation.value.action != REST_ACTION:
             continue
         for assign in scope.assignments:
             if isinstance(assign.target, ir.Var) and assign.target.name in scope.statics and assign.value.span == creation.value.creation:

@@ -3,7 +3,7 @@ Finds a REST nonce sent to an absolute URL on another host — a literal `https:
 derived from `rest_url()`, `home_url()`, `site_url()` or `location.origin`.
 
 ## Why is this bad?
-The nonce is the site's CSRF token for this user's session. Sent to a third party it leaks; WordPress
+Failure stage: **transport**, and a leak. The nonce is the site's CSRF token for this user's session. Sent to a third party it leaks; WordPress
 answers any origin's preflight with credentials allowed, so CORS is no barrier (DOMAIN §9.5, E1). And unless
 the browser sends the login cookie along (same-site host, `credentials: 'include'`), the request fails with
 `403 rest_cookie_invalid_nonce` (stage: **transport**, A7).

@@ -53,21 +53,19 @@ def check(model: PluginModel) -> Iterator[Finding]:
     if unread > 0:
         return  # some handle could not be evaluated: it may be the one
     known = client.handles
-    for item in client.php.localized:
-        if item.channel not in ("localize", "inline") or item.handle is None:
-            continue
-        handle = item.handle
+    for function, handle, span in client.php.handle_uses:
         if handle in known or core_handle(handle):
             continue
         near = difflib.get_close_matches(handle, sorted(known), n=1, cutoff=0.7)
         hint = f" Did you mean '{near[0]}'?" if near else ""
-        function = "wp_localize_script" if item.channel == "localize" else "wp_add_inline_script"
+        what = "the localized object" if function == "wp_localize_script" else "the inline script"
         yield Finding(
             RULE.code,
             RULE.level,
             f"{function}() targets the handle '{handle}', which the plugin never registers or enqueues and which is not a "
-            f"core handle: WordPress returns false without a notice, {item.name} is undefined in JS, and a nonce read from "
-            f"it fails with 403 rest_cookie_invalid_nonce.{hint} Register the script first, under the same handle.",
-            item.span,
+            f"core handle: WordPress returns false without a notice and {what} is never printed, so JS reading it finds "
+            f"undefined and a nonce taken from it fails with 403 rest_cookie_invalid_nonce.{hint} Register the script "
+            f"first, under the same handle.",
+            span,
         )
 

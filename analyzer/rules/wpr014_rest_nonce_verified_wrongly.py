@@ -84,6 +84,17 @@ def _rest_nonce_read(expr: ir.Expr | None, fn: ir.FunctionFact, depth: int = 0) 
     return False
 
 
+def _literal_prefix(expr: ir.Expr, fn: ir.FunctionFact, depth: int = 0) -> str | None:
+    """The literal text a concatenation starts with (``'acme_share_' . $id`` → ``acme_share_``), through a
+    variable assigned once in the same function."""
+    if isinstance(expr, ir.Var) and depth < 3:
+        assigns = [a for a in fn.assignments if isinstance(a.target, ir.Var) and a.target.name == expr.name]
+        return _literal_prefix(assigns[0].value, fn, depth + 1) if len(assigns) == 1 else None
+    if isinstance(expr, ir.Concat) and expr.parts and isinstance(expr.parts[0], ir.Lit) and isinstance(expr.parts[0].value, str):
+        return expr.parts[0].value or None
+    return None
+
+
 def _handlers(model: PluginModel) -> dict[tuple[str, int], str]:
     """Functions that run while a REST request is served: callbacks, permission callbacks, their helpers
     and the closures inside them, with the route each belongs to."""
@@ -131,8 +142,16 @@ def check(model: PluginModel) -> Iterator[Finding]:
             continue
         client.evaluator.reset()
         action = client.evaluator.evaluate(args[1].value, Env(call.scope, call.scope.class_name, call.offset))
-        if not isinstance(action, Known) or action.value == REST_ACTION:
-            continue
+        if isinstance(action, Known):
+            if action.value == REST_ACTION:
+                continue
+            shown = action.value
+        else:
+            prefix = _literal_prefix(args[1].value, call.scope)
+            if prefix is None or REST_ACTION.startswith(prefix):
+                continue  # computed: it might be 'wp_rest'
+            shown = prefix + "…"  # 'acme_share_' . $id can never be 'wp_rest'
+        action = Known(action.span, shown)
         yield Finding(
             RULE.code,
             RULE.level,
