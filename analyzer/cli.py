@@ -85,6 +85,11 @@ def _parser() -> argparse.ArgumentParser:
         help=f"skip (and report) files larger than MIB mebibytes (default: {DEFAULT_MAX_FILE_SIZE // MIB})",
     )
     s.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N", help="parse with N processes (default: 1)")
+    s.add_argument(
+        "--scan-bundles",
+        action="store_true",
+        help="also analyse compiled JS (build/, dist/, source-mapped bundles) whose sources are scanned",
+    )
 
     sub.add_parser("rules", help="list the rules: code, name, level, summary")
     r = sub.add_parser("rule", help="show a rule's documentation")
@@ -207,6 +212,7 @@ def _scan(args: argparse.Namespace) -> int:
         config=config,
         baseline=entries,
         report_only=report_only,
+        scan_bundles=args.scan_bundles or bool(config and config.scan_bundles),
     )
     progress = _Progress(sys.stderr)
     try:

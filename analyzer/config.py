@@ -2,7 +2,7 @@
 from the scanned path (the nearest wins), or named with ``--config``. Command-line options override it.
 
 Keys: ``select``, ``ignore`` (codes or prefixes), ``per-path-ignores`` (glob → codes), ``exclude``
-(replaces the default excludes), ``extend-exclude`` (adds to them), ``fail-on``.
+(replaces the default excludes), ``extend-exclude`` (adds to them), ``fail-on``, ``scan-bundles`` (bool).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 CONFIG_FILE = ".wp-rest-lint.toml"
 SECTION = "wp-rest-lint"
 FAIL_ON = ("error", "warning", "note", "never")
-KEYS = ("select", "ignore", "per-path-ignores", "exclude", "extend-exclude", "fail-on")
+KEYS = ("select", "ignore", "per-path-ignores", "exclude", "extend-exclude", "fail-on", "scan-bundles")
 
 
 class ConfigError(Exception):
@@ -29,6 +29,7 @@ class Config:
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob relative to the config's folder, codes)
     exclude: list[str] | None = None  # None: the default excludes
     extend_exclude: list[str] = field(default_factory=list)
+    scan_bundles: bool = False
     fail_on: str | None = None
 
     @property
@@ -109,7 +110,11 @@ def load(path: Path, known_codes: list[str]) -> Config:
     fail_on = data.get("fail-on")
     if fail_on is not None and fail_on not in FAIL_ON:
         raise fail("fail-on", f"is {fail_on!r}; allowed: {', '.join(FAIL_ON)}")
+    scan_bundles = data.get("scan-bundles", False)
+    if not isinstance(scan_bundles, bool):
+        raise fail("scan-bundles", f"is {scan_bundles!r}; allowed: true, false")
     return Config(
+        scan_bundles=scan_bundles,
         path=path,
         select=codes("select", strings("select")),
         ignore=codes("ignore", strings("ignore")) or [],
