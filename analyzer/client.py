@@ -170,6 +170,17 @@ class ClientModel:
         self.defaults = [d for f in self.js_files for d in f.defaults]
         self.requests: tuple[ClientRequest, ...] = tuple(self._request(r) for f in self.js_files for r in f.requests)
 
+    def demands(self) -> set[tuple[str, str]]:
+        """Files to parse for the client-side joins, beyond the prefilter's anchors: script registrations
+        when a localized handle is not known yet (WPR011 must not guess), and nonce fields when a form is
+        posted to a REST route (B8)."""
+        wanted: set[tuple[str, str]] = set()
+        if any(not (handle in self.handles or core_handle(handle)) for _, handle, _ in self.php.handle_uses):
+            wanted |= {("call", "wp_register_script"), ("call", "wp_enqueue_script"), ("call", "register_block_type")}
+        if any(isinstance(r.request.body, js.Form) and r.request.body.source is not None for r in self.requests if r.is_rest):
+            wanted.add(("call", "wp_nonce_field"))
+        return wanted
+
     def fact_lines(self) -> set[tuple[str, int]]:
         """Lines holding a client-side fact: requests and what they place, stores, localize calls, nonces."""
         spans: list[Span | None] = []

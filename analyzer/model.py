@@ -488,7 +488,8 @@ class PluginModel:
         - ``("call", name)``: call sites of a wrapper whose parameters reach register_rest_route, or
           ``new`` sites of a class whose routes did not resolve (they bind its constructor);
         - ``("extends", name)``: subclasses of an abstract class whose methods register routes, or of a class
-          whose routes did not resolve (a subclass may supply what is missing).
+          whose routes did not resolve (a subclass may supply what is missing);
+        - and what the client-side joins miss (see ``ClientModel.demands``).
         Names are lower-cased short names.
         """
         wanted = {("define", name) for name in self.index.misses}
@@ -507,4 +508,5 @@ class PluginModel:
                         wanted.add(("extends", short))
                     if unresolved:
                         wanted.add(("call", short))  # new Class( … ) sites bind its constructor
+        wanted |= self.client.demands()
         return wanted

@@ -26,3 +26,13 @@ def tokens_for(rules: Iterable[ModuleType], family: str = "php") -> tuple[bytes,
 
 def passes(data: bytes, tokens: tuple[bytes, ...]) -> bool:
     return any(token in data for token in tokens)
+
+
+# What makes a JS file that sends requests worth parsing: it names a nonce or the REST API.
+JS_RELEVANCE = (b"nonce", b"Nonce", b"NONCE", b"wp-json", b"rest_route", b"apiFetch", b"api-fetch", b"apiRequest", b"wpApiSettings")
+
+
+def js_relevance_needles(localized_names: Iterable[str], namespaces: Iterable[str]) -> tuple[bytes, ...]:
+    """JS_RELEVANCE plus the globals the plugin's PHP prints and its REST namespaces."""
+    extra = {name.encode() for name in localized_names if name} | {ns.encode() for ns in namespaces if ns}
+    return tuple(sorted(set(JS_RELEVANCE) | extra))

@@ -280,8 +280,7 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
             result.errors.append(ScanError(rel, problem or "skipped"))
         elif language != "php":
             if js_tokens and prefilter.passes(data, js_tokens):
-                result.stats.files_passed += 1
-                js_anchors.append((rel, data))
+                js_anchors.append((rel, data))  # makes requests or writes storage; kept if it also concerns REST
         elif tokens and prefilter.passes(data, tokens):
             result.stats.files_passed += 1
             anchors.append((rel, data))
@@ -298,10 +297,17 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
             anchors.append((rel, data))
         else:
             pending.add(rel, data)
-    report(f"parsing {len(anchors) + len(js_anchors)} files")
+    report(f"parsing {len(anchors)} files")
     parsed.add(anchors)
-    parsed.add(js_anchors)
     report("resolving routes")
+    model = PluginModel(parsed.facts)
+    # Browser code matters when it talks to this plugin's REST API or handles a nonce: a file that makes
+    # requests is parsed if it also names a nonce, a REST prefix, apiFetch, or a global / namespace the
+    # plugin's PHP prints or registers. A bundle full of unrelated fetches is left alone.
+    needles = prefilter.js_relevance_needles(model.client.localized, model.client.namespaces)
+    js_anchors = [(rel, data) for rel, data in js_anchors if prefilter.passes(data, needles)]
+    result.stats.files_passed += len(js_anchors)
+    parsed.add(js_anchors)
     blocks = bundles.block_json_files(discovery.root, discovery.files) if parsed.js_facts or anchors else []
     model = PluginModel(parsed.facts, parsed.js_facts, blocks)
 

@@ -54,7 +54,7 @@ def _hostile(kind: str, root: Path) -> list[str]:
         (root / "bundle.js").write_bytes(b"var a=window.acme;" + b"fetch(a.root+'x/v1/y',{headers:{'X-WP-Nonce':a.nonce}});" * 50_000)
         return []
     if kind == "deep-js":
-        (root / "deep.js").write_bytes(b"fetch(" * 50_000 + b"'/x'" + b")" * 50_000 + b";\n")
+        (root / "deep.js").write_bytes(b"var n = acme.nonce;\n" + b"fetch(" * 50_000 + b"'/x'" + b")" * 50_000 + b";\n")
         return ["nested deeper than 48 levels: the deeper part is not analysed"]
     if kind == "huge-php":
         (root / "generated.php").write_bytes(b"<?php " + b"$a=array(1,2,3);" * 300_000 + ROUTE.encode())

@@ -57,7 +57,7 @@ def test_exclude_replaces_and_extend_exclude_adds(demo: Path, capsys) -> None:
 @pytest.mark.parametrize(
     "content, message",
     [
-        ('selct = ["WPR005"]\n', "unknown key 'selct' (allowed: select, ignore, per-path-ignores, exclude, extend-exclude, fail-on)"),
+        ('selct = ["WPR005"]\n', "unknown key 'selct' (allowed: select, ignore, per-path-ignores, exclude, extend-exclude, fail-on, scan-bundles)"),
         ('fail-on = "sometimes"\n', "'fail-on' is 'sometimes'; allowed: error, warning, note, never"),
         ('ignore = ["XYZ9"]\n', "'ignore' has an unknown rule code or prefix 'XYZ9'"),
         ("select = 'WPR005'\n", "'select' must be a list of strings"),

@@ -12,6 +12,7 @@ functions, conditionals and anything reassigned in a loop; a global that is neve
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
 
@@ -475,7 +476,10 @@ class _FileExtractor:
         return tuple(headers)
 
     def calls_in(self, node):
-        return [c for c in self.all_calls if node.start_byte <= c.start_byte and c.end_byte <= node.end_byte]
+        """The calls inside ``node`` (calls are sorted by start byte: a bisect, not a scan of the file)."""
+        first = bisect.bisect_left(self.call_starts, node.start_byte)
+        last = bisect.bisect_left(self.call_starts, node.end_byte)
+        return [c for c in self.all_calls[first:last] if c.end_byte <= node.end_byte]
 
     def callee(self, node, depth: int = 0) -> str | None:
         """The dotted name a call's function resolves to: ``jQuery.ajax``, ``wp.apiFetch``, ``axios.create``."""
@@ -579,6 +583,7 @@ class _FileExtractor:
         assigns = sorted(captured.get("assign", ()), key=lambda n: n.start_byte)
         news = sorted(captured.get("new", ()), key=lambda n: n.start_byte)
         self.all_calls = calls
+        self.call_starts = [c.start_byte for c in calls]
         self.assigns = assigns
         self.collect_bindings()
         self.collect_mutations(calls, assigns)

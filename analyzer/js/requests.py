@@ -11,6 +11,12 @@ _FETCH = frozenset({"fetch"})
 _JQUERY_CALLS = {"jQuery.ajax": None, "jQuery.post": "POST", "jQuery.get": "GET", "jQuery.getJSON": "GET"}
 _AXIOS_METHODS = {"get": "GET", "delete": "DELETE", "head": "HEAD", "options": "OPTIONS", "post": "POST", "put": "PUT", "patch": "PATCH", "request": None}
 _AXIOS_WITH_DATA = frozenset({"post", "put", "patch"})
+# The last name of every callee a request, a default, a middleware or a storage write can be made with.
+CALLEE_NAMES = frozenset(
+    {"fetch", "ajax", "post", "get", "getJSON", "ajaxSetup", "axios", "request", "delete", "head", "options", "put", "patch",
+     "create", "apiFetch", "apiRequest", "createNonceMiddleware", "use", "setItem", "add"}
+)
+_ASSIGNED = (b"cookie", b"Storage", b"defaults", b"nonceMiddleware")
 _STORAGE_SETTERS = {"localStorage.setItem": "localStorage", "sessionStorage.setItem": "sessionStorage", "localforage.setItem": "localStorage"}
 
 
@@ -110,6 +116,10 @@ class RequestBuilder:
         fn = unwrap(node.child_by_field_name("function"))
         args_node = node.child_by_field_name("arguments")
         if fn is None or args_node is None or args_node.type != "arguments":
+            return
+        # Most calls of a bundle are nothing to us: look at the callee's last name before evaluating anything.
+        last = fn.child_by_field_name("property") if fn.type == "member_expression" else fn
+        if last is None or last.text.decode("utf-8", "replace") not in CALLEE_NAMES:
             return
         args = _named(args_node)
         name = self.x.callee(fn)
@@ -397,6 +407,8 @@ class RequestBuilder:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         if left is None or right is None or left.type not in ("member_expression", "subscript_expression"):
             return
+        if not any(word in left.text for word in _ASSIGNED):
+            return
         target = self.x.value(left)
         written = left.text.decode("utf-8", "replace").replace(" ", "")
         if written in ("document.cookie", "window.document.cookie"):
@@ -426,7 +438,7 @@ class RequestBuilder:
     def construction(self, node) -> None:
         """``const xhr = new XMLHttpRequest(); xhr.open( m, url ); xhr.setRequestHeader( k, v ); xhr.send( b )``."""
         ctor = node.child_by_field_name("constructor")
-        if ctor is None or self.x.callee(ctor) != "XMLHttpRequest":
+        if ctor is None or not ctor.text.endswith(b"XMLHttpRequest") or self.x.callee(ctor) != "XMLHttpRequest":
             return
         parent = node.parent
         if parent is None or parent.type not in ("variable_declarator", "assignment_expression"):
