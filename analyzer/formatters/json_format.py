@@ -51,6 +51,7 @@ def render(result: ScanResult, context: OutputContext) -> str:
         "summary": {
             "files_seen": result.stats.files_seen,
             "files_parsed": result.stats.files_parsed,
+            "compiled_copies_skipped": [printable_path(p) for p in result.bundles_skipped],
             "findings": len(findings),
             "by_level": counts,
         },

@@ -41,4 +41,8 @@ def render(result: ScanResult, context: OutputContext) -> str:
         lines.append(f"Found {_plural(len(result.findings), 'problem')} ({', '.join(parts)}) in {scanned}.")
     else:
         lines.append(f"No problems found in {scanned}.")
+    if result.bundles_skipped:
+        count = len(result.bundles_skipped)
+        copies = f"{count} compiled {'copy' if count == 1 else 'copies'}"
+        lines.append(f"Skipped {copies} of scanned sources ({printable_path(result.bundles_skipped[0])}…); --scan-bundles analyses them too.")
     return "\n".join(lines) + "\n"
