@@ -130,17 +130,22 @@ def test_action_steps_scan_and_set_outputs(workspace) -> None:
     root, runner_temp = workspace
     outputs, codes = _run_action(root, runner_temp, {"path": "acme-forms", "args": "--ignore 'WPR900,WPR901'"})
     assert codes == [0, 0, 1]  # installed, scanned, then the gate fails the job on the findings
-    assert outputs["sarif-file"] == "wp-rest-lint.sarif" and outputs["findings-count"] == "6"
+    assert outputs["sarif-file"] == "wp-rest-lint.sarif" and outputs["findings-count"] == "9"
     log = sarif_check.assert_valid_sarif((root / "wp-rest-lint.sarif").read_text())
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
-    assert uris == {"acme-forms/acme-forms.php", "acme-forms/includes/permissions.php", "acme-forms/includes/class-acme-forms-submissions-controller.php"}
+    assert uris == {
+        "acme-forms/acme-forms.php",
+        "acme-forms/assets/js/admin.js",
+        "acme-forms/includes/permissions.php",
+        "acme-forms/includes/class-acme-forms-submissions-controller.php",
+    }
 
 
 def test_action_with_fail_on_never_passes_the_job(workspace) -> None:
     root, runner_temp = workspace
     outputs, codes = _run_action(root, runner_temp, {"path": "acme-forms", "fail-on": "never", "sarif-file": "out/r.sarif", "annotations": "false"})
     assert codes == [0, 0, 0]
-    assert outputs["findings-count"] == "6" and outputs["sarif-file"] == "out/r.sarif"
+    assert outputs["findings-count"] == "9" and outputs["sarif-file"] == "out/r.sarif"
     sarif_check.assert_valid_sarif((root / "out" / "r.sarif").read_text())
 
 

@@ -21,7 +21,7 @@ def test_scan_demo_text(capsys, monkeypatch) -> None:
     assert "acme-forms.php:30:28: WPR005 [error] POST, PUT /acme-forms/v1/settings accepts writes from anyone" in out
     assert "   30 |         'permission_callback' => 'acme_forms_allow'," in out
     assert "\033[" not in out
-    assert out.rstrip().endswith("Found 6 problems (5 errors, 1 note) in 3 files.")
+    assert out.rstrip().endswith("Found 9 problems (7 errors, 1 warning, 1 note) in 4 files.")
 
 
 def test_no_path_scans_the_current_directory(capsys, monkeypatch) -> None:
@@ -54,14 +54,14 @@ def test_select_and_ignore_by_code_and_prefix(capsys) -> None:
     main(["scan", str(DEMO), "--format", "json", "--select", "WPR006"])
     assert {f["code"] for f in json.loads(capsys.readouterr().out)["findings"]} == {"WPR006"}
     main(["scan", str(DEMO), "--format", "json", "--ignore", "WPR00"])
-    assert {f["code"] for f in json.loads(capsys.readouterr().out)["findings"]} == {"WPR016"}
+    assert {f["code"] for f in json.loads(capsys.readouterr().out)["findings"]} == {"WPR015", "WPR016"}
 
 
 def test_json_schema(capsys) -> None:
     main(["scan", str(DEMO), "--format", "json"])
     data = json.loads(capsys.readouterr().out)
     assert data["version"] == 1 and data["tool"] == {"name": "wp-rest-lint", "version": __version__}
-    assert data["summary"]["by_level"] == {"note": 1, "warning": 0, "error": 5}
+    assert data["summary"]["by_level"] == {"note": 1, "warning": 1, "error": 7}
     finding = data["findings"][0]
     assert set(finding) == {"code", "name", "level", "message", "path", "line", "column", "end_line", "end_column", "related"}
     assert data["errors"] == []

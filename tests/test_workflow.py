@@ -49,7 +49,7 @@ def test_pyproject_section_and_fail_on(demo: Path, capsys) -> None:
 
 
 def test_exclude_replaces_and_extend_exclude_adds(demo: Path, capsys) -> None:
-    (demo / ".wp-rest-lint.toml").write_text('extend-exclude = ["includes/"]\n')
+    (demo / ".wp-rest-lint.toml").write_text('extend-exclude = ["includes/", "assets/"]\n')
     main(["scan", str(demo), "--format", "json"])
     assert {p for _, p, _ in _codes(capsys)} == {"acme-forms.php"}
 
@@ -104,7 +104,7 @@ def test_suppressed_findings_never_reach_sarif(demo: Path, capsys) -> None:
 def test_baseline_survives_code_moving_and_reports_only_new_and_stale(demo: Path, tmp_path: Path, capsys) -> None:
     baseline = tmp_path / "baseline.json"
     assert main(["scan", str(demo), "--write-baseline", str(baseline)]) == 0
-    assert "wrote 6 findings to the baseline" in capsys.readouterr().err
+    assert "wrote 9 findings to the baseline" in capsys.readouterr().err
     assert main(["scan", str(demo), "--baseline", str(baseline), "--format", "json"]) == 0
     assert _codes(capsys) == []
 
@@ -139,7 +139,7 @@ def test_bad_baseline_is_a_usage_error(demo: Path, tmp_path: Path, capsys) -> No
 def test_github_annotations(capsys) -> None:
     assert main(["scan", str(DEMO), "--format", "github"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 6
+    assert len(lines) == 9
     first = lines[0]
     assert first.startswith("::error file=fixtures/demo-plugin/acme-forms.php,line=30,endLine=30,col=28,endColumn=46,title=WPR005 public-write-route::")
     assert "::notice file=fixtures/demo-plugin/acme-forms.php,line=44," in "\n".join(lines)
@@ -150,11 +150,13 @@ def test_github_annotations(capsys) -> None:
 def test_statistics_table(capsys) -> None:
     assert main(["scan", str(DEMO), "--statistics"]) == 1
     assert capsys.readouterr().out.splitlines() == [
+        "    2  WPR001  nonce-wrong-action",
         "    2  WPR005  public-write-route",
         "    2  WPR006  permission-callback-missing",
         "    1  WPR007  rest-auth-check-disabled",
+        "    1  WPR015  rest-route-not-found",
         "    1  WPR016  permission-callback-non-boolean",
-        "    6  total",
+        "    9  total",
     ]
 
 
