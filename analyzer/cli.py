@@ -11,9 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from analyzer import __version__, rules as rule_registry
+from analyzer import __version__
 from analyzer import baseline as baseline_module
 from analyzer import config as config_module
+from analyzer import rules as rule_registry
 from analyzer.findings import LEVEL_RANK
 from analyzer.formatters import FORMATS, OutputContext, render
 from analyzer.rules import docs

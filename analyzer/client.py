@@ -252,9 +252,8 @@ class ClientModel:
         via = expr.dotted if isinstance(expr, js.Ref) else (f"data-{expr.name}" if isinstance(expr, js.DataAttr) else "")
         if isinstance(value, NonceV):
             return NonceSource("plugin", value.action, value.creation, channel, via)
-        if value is not None and not isinstance(value, NonceV):
-            if isinstance(value, Known):
-                return None  # a plain value (a URL, a flag), not a nonce
+        if isinstance(value, (Known, UrlV)):
+            return None  # a plain value (a URL, a flag), not a nonce
         name = expr.path[-1] if isinstance(expr, js.Ref) and expr.path else (expr.name if isinstance(expr, js.DataAttr) else None)
         if name is not None and nonce_like_key(name):
             return NonceSource("unknown", via=via)
@@ -338,11 +337,11 @@ class ClientModel:
             remainder = text[start:]
             if route_at == "rest_route=":
                 remainder = remainder.split("&", 1)[0]
-            path, query = _split_path(remainder)
+            path, _ = _split_path(remainder)
             path = re.sub(r"/+", "/", path)
-            query_fields = _query_fields(parts, text)
+            query_fields = _query_fields(parts)
             return UrlInfo("rest", "/" + path.lstrip("/") if path else "/", literal_part.span if literal_part else None, marker.strip("/="), cross, host, query_fields)
-        return UrlInfo("other" if text.replace(DYNAMIC, "") else "unknown", cross_origin=cross, host=host, query=_query_fields(parts, text))
+        return UrlInfo("other" if text.replace(DYNAMIC, "") else "unknown", cross_origin=cross, host=host, query=_query_fields(parts))
 
     # --- requests --------------------------------------------------------------------------------
 
@@ -490,10 +489,10 @@ def _path_text(parts: list[js.JExpr], prefix: str = "") -> tuple[str | None, tup
     path, _ = _split_path(text)
     if "rest_route=" in path:
         return None, ()
-    return "/" + re.sub(r"/+", "/", path).lstrip("/"), _query_fields(parts, "")
+    return "/" + re.sub(r"/+", "/", path).lstrip("/"), _query_fields(parts)
 
 
-def _query_fields(parts: list[js.JExpr], _text: str) -> tuple[js.Prop, ...]:
+def _query_fields(parts: list[js.JExpr]) -> tuple[js.Prop, ...]:
     """``…?_wpnonce=' + nonce`` and ``&_wpnonce=…`` in a URL."""
     fields = []
     for i, part in enumerate(parts):

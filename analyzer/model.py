@@ -14,7 +14,17 @@ from dataclasses import dataclass
 
 from analyzer import wordpress
 from analyzer.php import behaviour, ir
-from analyzer.php.evaluate import ArrayV, ClosureV, Env, Evaluator, Known, ObjectV, Unknown, Value, php_string
+from analyzer.php.evaluate import (
+    ArrayV,
+    ClosureV,
+    Env,
+    Evaluator,
+    Known,
+    ObjectV,
+    Unknown,
+    Value,
+    php_string,
+)
 from analyzer.php.symbols import SymbolIndex
 from analyzer.source import Span
 

@@ -14,16 +14,17 @@ from pathlib import Path
 from types import ModuleType
 
 from analyzer import baseline as baseline_module
-from analyzer import filters, languages, prefilter, rules as rule_registry, suppressions
+from analyzer import bundles, filters, languages, prefilter, suppressions
+from analyzer import rules as rule_registry
 from analyzer.config import Config
 from analyzer.discover import DEFAULT_EXCLUDES, discover
 from analyzer.findings import Finding
+from analyzer.js import extract as js_extract
+from analyzer.js import ir as js_ir
 from analyzer.model import PluginModel
 from analyzer.parse import PhpParser
 from analyzer.php import ir
 from analyzer.php.extract import MAX_DEPTH
-from analyzer.js import extract as js_extract, ir as js_ir
-from analyzer import bundles
 from analyzer.source import SourceFile
 
 MAX_DEMAND_ROUNDS = 6

@@ -226,3 +226,20 @@ def test_whitespace_and_comments_do_not_change_what_is_extracted(spaces: list[st
     code = "".join(token + space for token, space in zip(REQUEST, spaces, strict=True))
     (r,) = facts(code).requests
     assert (r.method, r.body_kind, keys(r.headers), keys(r.body_fields)) == ("POST", "json", ["X-WP-Nonce"], ["nonce"])
+
+
+def test_cross_language_finding_carries_the_php_evidence_in_sarif(tmp_path: Path) -> None:
+    from analyzer.cli import main
+
+    demo = Path(__file__).resolve().parent.parent / "fixtures" / "demo-plugin"
+    out = tmp_path / "r.sarif"
+    main(["scan", str(demo), "--format", "sarif", "-o", str(out)])
+    results = json.loads(out.read_text())["runs"][0]["results"]
+    wrong_action = [r for r in results if r["ruleId"] == "WPR001"]
+    assert len(wrong_action) == 2
+    for result in wrong_action:
+        assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("assets/js/admin.js")
+        related = {r["id"]: r["physicalLocation"]["artifactLocation"]["uri"] for r in result["relatedLocations"]}
+        assert all(uri.endswith("acme-forms.php") for uri in related.values()) and set(related) == {1, 2}
+        assert "[created with action 'acme_forms'](1)" in result["message"]["text"]
+        assert "[handed to JS](2)" in result["message"]["text"]

@@ -16,7 +16,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from analyzer.php import ir
-from analyzer.php.evaluate import ArrayV, Env, Evaluator, Known, Value, php_string, unknown
+from analyzer.php.evaluate import (
+    ArrayV,
+    Env,
+    Evaluator,
+    Known,
+    Value,
+    php_string,
+    unknown,
+)
 from analyzer.php.symbols import SymbolIndex
 from analyzer.source import Span
 
@@ -304,7 +312,7 @@ class _Collector:
 
     def _call(self, name: str, call: ir.Call, scope: ir.FunctionFact, offset: int, facts: ir.PhpFacts) -> None:
         args = [a.value for a in call.args if not a.spread]
-        arg = lambda i: args[i] if len(args) > i else None  # noqa: E731
+        arg = lambda i: args[i] if len(args) > i else None
         if name == "wp_create_nonce":
             nonce = self.value(call, scope, offset)
             if isinstance(nonce, NonceV):
