@@ -176,6 +176,7 @@ class PluginModel:
         self.index = SymbolIndex(self.php_files)
         self.evaluator = Evaluator(self.index)
         self._unresolved_calls: set[tuple[str, int]] = set()  # route calls with an unknown path or permission
+        self.routes_failed = False  # a register_rest_route call could not be resolved at all
         self.errors: list[tuple[str, str]] = []  # (path, message): constructs whose resolution failed
         self.rest_endpoints: tuple[RestEndpoint, ...] = tuple(self._resolve_routes())
         self._rest_handlers = self._rest_handler_keys()
@@ -323,6 +324,7 @@ class PluginModel:
                     endpoints = [e for env in self._environments(call) for e in self._route_endpoints(call, env)]
                 except Exception as error:  # keep every other route
                     self.errors.append((call.span.path, f"line {call.span.line}: could not resolve this route ({type(error).__name__}: {error})"))
+                    self.routes_failed = True  # client-side rules must not claim a route is missing
                     continue
                 for endpoint in endpoints:
                     if endpoint.path is None or endpoint.permission.status == "unknown":

@@ -11,7 +11,7 @@ from analyzer.rules import wpr016_permission_callback_non_boolean as wpr016
 from analyzer.scan import scan
 
 DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo-plugin"
-DEMO_CODES = ["WPR005", "WPR005", "WPR006", "WPR006", "WPR007", "WPR016"]
+DEMO_CODES = ["WPR001", "WPR001", "WPR005", "WPR005", "WPR006", "WPR006", "WPR007", "WPR015", "WPR016"]
 
 
 def _codes(result) -> list[str]:
@@ -48,7 +48,8 @@ def test_a_route_that_breaks_resolution_costs_only_itself(monkeypatch) -> None:
     monkeypatch.setattr(model_module.PluginModel, "_route_endpoints", flaky)
     result = scan([DEMO])
     codes = _codes(result)
-    assert codes == ["WPR005", "WPR005", "WPR006", "WPR007", "WPR016"]  # only the reset route's WPR006 is gone
+    # Only the reset route's WPR006 is gone, and WPR015 (the request's route might be the failed one).
+    assert codes == ["WPR001", "WPR001", "WPR005", "WPR005", "WPR006", "WPR007", "WPR016"]
     assert [e.path for e in result.errors] == ["acme-forms.php"]
     assert "line 34: could not resolve this route (KeyError" in result.errors[0].message
 
@@ -60,7 +61,7 @@ def test_a_failing_rule_costs_only_its_own_findings(monkeypatch) -> None:
 
     monkeypatch.setattr(wpr016, "check", broken)
     result = scan([DEMO])
-    assert _codes(result) == ["WPR005", "WPR005", "WPR006", "WPR006", "WPR007"]
+    assert _codes(result) == ["WPR001", "WPR001", "WPR005", "WPR005", "WPR006", "WPR006", "WPR007", "WPR015"]
     assert [e.message for e in result.errors] == ["rule WPR016 failed (RuntimeError: simulated rule bug)"]
 
 
@@ -78,8 +79,11 @@ def test_syntax_errors_and_html_only_files_do_not_stop_the_scan(tmp_path: Path) 
         ("acme-forms.php", 37, "WPR006"),
         ("acme-forms.php", 44, "WPR005"),
         ("acme-forms.php", 78, "WPR007"),
+        ("assets/js/admin.js", 8, "WPR001"),
+        ("assets/js/admin.js", 16, "WPR015"),
+        ("assets/js/admin.js", 18, "WPR001"),
         ("includes/class-acme-forms-submissions-controller.php", 28, "WPR006"),
         ("includes/permissions.php", 17, "WPR016"),
     ]
     assert [(e.path, e.message) for e in result.errors] == [("binary.php", "binary file (contains NUL bytes): skipped")]
-    assert result.stats.files_seen == 7
+    assert result.stats.files_seen == 8

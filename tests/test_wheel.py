@@ -36,6 +36,6 @@ def test_wheel_installs_and_scans(tmp_path: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     codes = sorted(f["code"] for f in json.loads(done.stdout)["findings"])
-    assert codes == ["WPR005", "WPR005", "WPR006", "WPR006", "WPR007", "WPR016"]
+    assert codes == ["WPR001", "WPR001", "WPR005", "WPR005", "WPR006", "WPR006", "WPR007", "WPR015", "WPR016"]
     module = subprocess.run([str(python), "-m", "analyzer", "rules"], cwd=tmp_path, capture_output=True, text=True)
     assert module.returncode == 0 and "WPR005" in module.stdout

@@ -49,6 +49,8 @@ RULE = Rule(
 
 def check(model: PluginModel) -> Iterator[Finding]:
     client = model.client
+    if model.routes_failed:
+        return  # a route the analyzer could not resolve may be the one (the failure is reported as an error)
     for request in client.requests:
         namespace = request.own_namespace
         r = request.request
