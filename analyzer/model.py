@@ -226,6 +226,10 @@ class PluginModel:
 
     # --- routes -------------------------------------------------------------------------------------
 
+    def classes_running(self, scope: ir.FunctionFact) -> list[str | None]:
+        """The classes ``$this`` / ``static`` can be while ``scope`` runs (see _classes_for)."""
+        return self._classes_for(scope)
+
     def _classes_for(self, scope: ir.FunctionFact) -> list[str | None]:
         """Classes ``$this`` / ``static`` can be when ``scope`` runs: a method written in an (abstract) base
         class runs for each concrete subclass, whose overrides it then calls (late static binding)."""
