@@ -190,7 +190,9 @@ class ClientModel:
             spans += [p.span for p in (*r.headers, *r.body_fields, *r.query)]
             spans += [p.span for p in request.placements]
         for facts in self.js_files:
-            spans += [w.span for w in facts.storage_writes] + [m.span for m in facts.middlewares] + [x.span for x in facts.reads]
+            spans += [w.span for w in facts.storage_writes] + [m.span for m in facts.middlewares]
+            # Reads of what PHP prints (and of storage), not of every global a file mentions.
+            spans += [x.span for x in facts.reads if not isinstance(x, js.Ref) or self.php_value(x)[0] is not None]
             spans += [p.span for d in facts.defaults for p in d.headers]
         spans += [item.span for item in self.php.localized] + [n.value.creation for n in self.php.nonces]
         spans += [f.span for f in self.php.form_fields] + [a.span for a in self.php.data_attributes] + [m.span for m in self.php.middlewares]
@@ -286,9 +288,13 @@ class ClientModel:
         if url is None:
             return UrlInfo("rest" if request.transport in ("api-fetch", "wp-api-request") else "unknown")
         parts = _parts(url)
-        if request.base_url is not None and not _absolute(parts):
+        base_url = request.base_url
+        if base_url is None and request.transport == "axios" and request.instance is None:
+            base_url = next((d.base_url for d in self.defaults if d.transport == "axios" and d.instance is None and d.base_url is not None), None)
+        head_value = self.php_value(parts[0])[0] if parts and isinstance(parts[0], (js.Ref, js.DataAttr)) else None
+        if base_url is not None and not _absolute(parts) and not isinstance(head_value, UrlV):
             # axios combineURLs: base without its trailing slash, '/', the URL without its leading ones
-            parts = _parts(request.base_url) + [js.Lit(url.span, "/")] + parts
+            parts = _parts(base_url) + [js.Lit(url.span, "/")] + parts
         if not parts:
             return UrlInfo("unknown")
         head = parts[0]

@@ -175,6 +175,7 @@ class Defaults:
     instance: str | None  # None: the global transport
     headers: tuple[Prop, ...]
     span: Span
+    base_url: JExpr | None = None  # axios.defaults.baseURL
 
 
 @dataclass(frozen=True, slots=True)

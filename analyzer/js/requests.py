@@ -189,7 +189,7 @@ class RequestBuilder:
             name = parent.child_by_field_name("name")
             if name is not None and name.type == "identifier":
                 return self._instance_id(name)
-        return None
+        return f"anonymous@{node.start_byte}"  # export default axios.create( … ): an instance, never the global
 
     def _store(self, node, store: str, value_node) -> None:
         self.storage_writes.append(ir.StorageWrite(store, self.v(value_node), self.x.span(node)))
@@ -421,7 +421,9 @@ class RequestBuilder:
             elif dotted == "wp.apiFetch.nonceMiddleware.nonce":
                 self.middlewares.append(ir.NonceMiddleware(self.v(right), self.x.span(node)))
             elif target.root == "axios" and target.path[:2] == ("defaults", "headers"):
-                self.defaults.append(ir.Defaults("axios", None, (ir.Prop(target.path[-1], self.v(right), self.x.span(node)),), self.x.span(node)))
+                self.defaults.append(ir.Defaults("axios", None, self._default_headers(target.path, right, node), self.x.span(node)))
+            elif target.root == "axios" and target.path == ("defaults", "baseURL"):
+                self.defaults.append(ir.Defaults("axios", None, (), self.x.span(node), self.v(right)))
             return
         # instance.defaults.headers.common[ 'X-WP-Nonce' ] = n
         base = left
@@ -433,7 +435,14 @@ class RequestBuilder:
         if base is not None and base.type == "identifier" and chain[:2] == ["defaults", "headers"]:
             instance_value = self.x.value(base)
             if isinstance(instance_value, ir.CallV) and instance_value.callee == "axios.create":
-                self.defaults.append(ir.Defaults("axios", self._instance_id(base), (ir.Prop(chain[-1], self.v(right), self.x.span(node)),), self.x.span(node)))
+                self.defaults.append(ir.Defaults("axios", self._instance_id(base), self._default_headers(tuple(chain), right, node), self.x.span(node)))
+
+    def _default_headers(self, path: tuple, right, node) -> tuple[ir.Prop, ...]:
+        """``defaults.headers.common[ 'X-WP-Nonce' ] = n`` (one header) or ``defaults.headers.common = { … }``."""
+        value = self.v(right)
+        if path[-1] in ("common", "post", "put", "patch", "delete", "get", "headers") and isinstance(value, ir.Obj):
+            return value.props
+        return (ir.Prop(path[-1], value, self.x.span(node)),)
 
     def construction(self, node) -> None:
         """``const xhr = new XMLHttpRequest(); xhr.open( m, url ); xhr.setRequestHeader( k, v ); xhr.send( b )``."""
