@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from itertools import product
 
+from analyzer.js import inline
 from analyzer.js import ir as js
 from analyzer.js.requests import literal_string
 from analyzer.php import scripts
@@ -201,8 +202,21 @@ class ClientModel:
 
     # --- values ----------------------------------------------------------------------------------
 
+    def printed_at(self, span: Span) -> Value | None:
+        """What PHP prints inside ``span`` of an inline script (a masked ``<?php echo … ?>``)."""
+        for where, value in self.php.script_outputs:
+            if where.path == span.path and (span.line, span.column) <= (where.line, where.column) <= (span.end_line, span.end_column):
+                return value
+        return None
+
     def php_value(self, expr: js.JExpr | None) -> tuple[Value | None, Span | None]:
-        """The PHP value a JS expression reads (localized object, data attribute), with the channel span."""
+        """The PHP value a JS expression reads (localized object, data attribute, a value printed into an
+        inline script), with the channel span."""
+        if isinstance(expr, js.Ref) and not expr.path and inline.is_placeholder(expr.root) or (
+            isinstance(expr, js.Lit) and isinstance(expr.value, str) and inline.is_placeholder(expr.value)
+        ):
+            value = self.printed_at(expr.span)
+            return (value, None) if value is not None else (None, None)  # printed right here: no separate channel
         if isinstance(expr, js.Ref):
             if expr.root == "wpApiSettings" and expr.path == ("root",):
                 return UrlV(None, "rest", "/"), None
@@ -246,12 +260,15 @@ class ClientModel:
             text = literal_string(expr)
             if text is not None and _HEX_NONCE.match(text):
                 return NonceSource("literal", via=repr(text))
-            return None
+            if text is None or not inline.is_placeholder(text):
+                return None
         if isinstance(expr, js.Ref):
             if (expr.root == "wpApiSettings" and expr.path == ("nonce",)) or expr.dotted == "wp.apiFetch.nonceMiddleware.nonce":
                 return NonceSource("core", REST_ACTION, via=expr.dotted)
         value, channel = self.php_value(expr)
         via = expr.dotted if isinstance(expr, js.Ref) else (f"data-{expr.name}" if isinstance(expr, js.DataAttr) else "")
+        if inline.is_placeholder(via) or isinstance(expr, js.Lit):
+            via = "the value printed into the script"
         if isinstance(value, NonceV):
             return NonceSource("plugin", value.action, value.creation, channel, via)
         if isinstance(value, (Known, UrlV)):

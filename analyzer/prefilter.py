@@ -28,6 +28,9 @@ def passes(data: bytes, tokens: tuple[bytes, ...]) -> bool:
     return any(token in data for token in tokens)
 
 
+# A JS text that makes a request or writes storage (the requests query's first tokens, for inline scripts).
+JS_TRANSPORTS = (b"fetch", b"ajax", b"axios", b"XMLHttpRequest", b"apiFetch", b"apiRequest", b".post(", b".get(", b"localStorage", b"sessionStorage", b"cookie")
+
 # What makes a JS file that sends requests worth parsing: it names a nonce or the REST API.
 JS_RELEVANCE = (b"nonce", b"Nonce", b"NONCE", b"wp-json", b"rest_route", b"apiFetch", b"api-fetch", b"apiRequest", b"wpApiSettings")
 

@@ -20,6 +20,7 @@ from analyzer.config import Config
 from analyzer.discover import DEFAULT_EXCLUDES, discover
 from analyzer.findings import Finding
 from analyzer.js import extract as js_extract
+from analyzer.js import inline
 from analyzer.js import ir as js_ir
 from analyzer.model import PluginModel
 from analyzer.parse import PhpParser
@@ -127,6 +128,20 @@ def facts_of(rel: str, data: bytes) -> tuple[ir.PhpFacts | js_ir.JsFacts | None,
     return facts, notices
 
 
+def inline_js_facts(rel: str, data: bytes) -> js_ir.JsFacts | None:
+    """The requests made by inline ``<script>`` elements of a PHP template (see analyzer.js.inline)."""
+    if inline.TOKEN not in data and b"<SCRIPT" not in data:
+        return None
+    source = inline.script_source(data)
+    if source is None or not prefilter.passes(source, prefilter.JS_TRANSPORTS):
+        return None
+    try:
+        facts = js_extract.parse(SourceFile(rel, source), "javascript")
+    except Exception:  # the PHP facts of this file stand; its inline scripts are simply not analysed
+        return None
+    return js_ir.JsFacts(rel, facts.requests, facts.defaults, facts.middlewares, facts.storage_writes, facts.reads, facts.too_deep, ())
+
+
 class _Parsed:
     """Parsed files and their facts, growing as the model asks for more definitions."""
 
@@ -155,6 +170,9 @@ class _Parsed:
                 self.js_facts.append(facts)
             else:
                 self.facts.append(facts)
+                inline = inline_js_facts(rel, data)
+                if inline is not None:
+                    self.js_facts.append(inline)
 
 
 class _Pending:
@@ -282,7 +300,9 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
         elif language != "php":
             if js_tokens and prefilter.passes(data, js_tokens):
                 js_anchors.append((rel, data))  # makes requests or writes storage; kept if it also concerns REST
-        elif tokens and prefilter.passes(data, tokens):
+        elif (tokens and prefilter.passes(data, tokens)) or (
+            js_tokens and inline.TOKEN in data and prefilter.passes(data, prefilter.JS_TRANSPORTS) and prefilter.passes(data, prefilter.JS_RELEVANCE)
+        ):  # a template whose inline <script> talks to the REST API is an anchor too
             result.stats.files_passed += 1
             anchors.append((rel, data))
         else:

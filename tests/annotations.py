@@ -22,6 +22,7 @@ from pathlib import Path
 import tree_sitter
 
 from analyzer import languages, suppressions
+from analyzer.js import inline
 from analyzer.rules import BY_CODE
 from analyzer.scan import ScanResult, scan
 
@@ -63,8 +64,11 @@ def read_annotations(case: Path) -> Annotations:
         if language is None:
             continue
         rel = path.relative_to(case).as_posix()
-        tree = languages.parser(language).parse(path.read_bytes())
-        for comment in _comments(tree):
+        data = path.read_bytes()
+        trees = [languages.parser(language).parse(data)]
+        if language == "php" and inline.script_source(data) is not None:  # comments inside inline <script>
+            trees.append(languages.parser("javascript").parse(inline.script_source(data)))
+        for comment in (c for tree in trees for c in _comments(tree)):
             text = comment.text.decode("utf-8", "replace")
             line = comment.start_point[0] + 1
             for kind, items in _DIRECTIVE.findall(text):

@@ -707,8 +707,10 @@ class _FileExtractor:
                 texts = [c for c in previous.children if c.type == "text"]
                 if texts:
                     html = texts[-1].text[-400:].decode("utf-8", "replace")
+            low = data[: node.start_byte].lower()
+            in_script = low.rfind(b"<script") > low.rfind(b"</script")
             for value in values:
-                yield ir.Output(self.expr(value), self.source.span_of(node), node.start_byte, html, self._scope_of(node))
+                yield ir.Output(self.expr(value), self.source.span_of(node), node.start_byte, html, self._scope_of(node), in_script)
 
     def _routes(self):
         for _, match in queries.load("php", "rest_routes").matches(self.root):

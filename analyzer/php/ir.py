@@ -329,6 +329,7 @@ class Output:
     offset: int
     html_before: str  # '' when the statement does not start a PHP block
     scope: "FunctionFact"
+    in_script: bool = False  # printed inside an inline <script> element
 
 
 @dataclass(frozen=True, slots=True)

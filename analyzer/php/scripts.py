@@ -228,6 +228,7 @@ class ScriptFacts:
     nonces: list[NonceCreation]
     calls: list[CallFact]  # wp_localize_script, wp_verify_nonce, set_transient … (see INTERESTING)
     handle_uses: list[tuple[str, str, Span]]  # (function, handle, call): localize / inline script on a handle
+    script_outputs: list[tuple[Span, Value]]  # what PHP prints inside an inline <script> (see analyzer.js.inline)
 
 
 INTERESTING = frozenset(
@@ -283,7 +284,7 @@ class _Collector:
         self.files = files
         self.index = index
         self.ev = evaluator
-        self.facts = ScriptFacts([], [], [], [], [], [], [], [])
+        self.facts = ScriptFacts([], [], [], [], [], [], [], [], [])
 
     def value(self, expr: ir.Expr | None, scope: ir.FunctionFact, offset: int) -> Value:
         if expr is None:
@@ -410,8 +411,10 @@ class _Collector:
         scope = output.scope
         html = output.html_before
         value = self.value(output.value, scope, output.offset)
+        if output.in_script:
+            self.facts.script_outputs.append((output.span, value.value if isinstance(value, JsonV) else value))
         if html:
-            if _in_script(html):
+            if _in_script(html) or (output.in_script and _JS_GLOBAL.search(html[-300:])):
                 self._slot(html, value, output.span, None, "template", None)
             attribute = _DATA_ATTRIBUTE.search(html[-200:])
             if attribute:
