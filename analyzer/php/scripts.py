@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from analyzer.php import ir
@@ -256,27 +255,6 @@ def _in_script(html: str) -> bool:
     opened = [m.end() for m in _SCRIPT_OPEN.finditer(html)]
     closed = [m.end() for m in _SCRIPT_CLOSE.finditer(html)]
     return bool(opened) and (not closed or opened[-1] > closed[-1])
-
-
-def iter_calls(expr: ir.Expr | None) -> Iterator[ir.Call]:
-    """Function calls inside an expression (not inside closures), outermost first."""
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if node is None or isinstance(node, ir.Closure):
-            continue
-        if isinstance(node, ir.Call):
-            yield node
-        for name in getattr(node, "__slots__", ()):
-            child = getattr(node, name, None)
-            if isinstance(child, ir.Expr):
-                stack.append(child)
-            elif isinstance(child, tuple):
-                for item in child:
-                    if isinstance(item, ir.Expr):
-                        stack.append(item)
-                    elif isinstance(item, (ir.ArrItem, ir.Arg)):
-                        stack.extend([getattr(item, "key", None), item.value])
 
 
 class _Collector:

@@ -54,6 +54,14 @@ def _within(fn, creation) -> bool:
     return fn is not None and creation.scope.key == fn.key or (creation.scope.parent_key is not None and fn is not None and creation.scope.parent_key == fn.key)
 
 
+def _unreported(fn, creations, reported: set) -> Iterator:
+    """The wp_rest nonce creations inside ``fn`` (or its closures) not reported yet; marks them reported."""
+    for creation in creations:
+        if _within(fn, creation) and creation.value.creation not in reported:
+            reported.add(creation.value.creation)
+            yield creation
+
+
 def check(model: PluginModel) -> Iterator[Finding]:
     client = model.client
     rest_nonces = [n for n in client.php.nonces if n.value.action == REST_ACTION]
@@ -65,19 +73,17 @@ def check(model: PluginModel) -> Iterator[Finding]:
         fn = cb.function if cb is not None else None
         if fn is None:
             continue
-        for creation in rest_nonces:
-            if _within(fn, creation) and creation.value.creation not in reported:
-                reported.add(creation.value.creation)
-                yield Finding(
-                    RULE.code,
-                    RULE.level,
-                    f"The callback of {ref(1, endpoint.display_path)} creates a wp_rest nonce to hand out; it is called "
-                    f"without a valid nonce, so core has already made the user 0 and the new nonce never verifies "
-                    f"(403 rest_cookie_invalid_nonce, stage: cookie-nonce). Refresh through admin-ajax "
-                    f"?action=rest-nonce (GET) or Heartbeat's rest_nonce.",
-                    creation.value.creation,
-                    (Related(endpoint.registration, f"register_rest_route {endpoint.display_path}"),),
-                )
+        for creation in _unreported(fn, rest_nonces, reported):
+            yield Finding(
+                RULE.code,
+                RULE.level,
+                f"The callback of {ref(1, endpoint.display_path)} creates a wp_rest nonce to hand out; it is called "
+                f"without a valid nonce, so core has already made the user 0 and the new nonce never verifies "
+                f"(403 rest_cookie_invalid_nonce, stage: cookie-nonce). Refresh through admin-ajax "
+                f"?action=rest-nonce (GET) or Heartbeat's rest_nonce.",
+                creation.value.creation,
+                (Related(endpoint.registration, f"register_rest_route {endpoint.display_path}"),),
+            )
     # wp_ajax_nopriv_X handlers with no wp_ajax_X twin
     hooks: dict[str, list] = {}
     for call in client.php.calls:
@@ -98,15 +104,13 @@ def check(model: PluginModel) -> Iterator[Finding]:
             continue
         for call, callback in entries:
             fn = callback.function
-            for creation in rest_nonces:
-                if _within(fn, creation) and creation.value.creation not in reported:
-                    reported.add(creation.value.creation)
-                    yield Finding(
-                        RULE.code,
-                        RULE.level,
-                        f"This wp_rest nonce is created in a handler hooked only to {ref(1, hook)}, which runs for "
-                        f"logged-out visitors only: logged-in users never get a nonce from it. Hook wp_ajax_{action} too, "
-                        f"or refresh through admin-ajax ?action=rest-nonce.",
-                        creation.value.creation,
-                        (Related(call.call.span, f"add_action( '{hook}' )"),),
-                    )
+            for creation in _unreported(fn, rest_nonces, reported):
+                yield Finding(
+                    RULE.code,
+                    RULE.level,
+                    f"This wp_rest nonce is created in a handler hooked only to {ref(1, hook)}, which runs for "
+                    f"logged-out visitors only: logged-in users never get a nonce from it. Hook wp_ajax_{action} too, "
+                    f"or refresh through admin-ajax ?action=rest-nonce.",
+                    creation.value.creation,
+                    (Related(call.call.span, f"add_action( '{hook}' )"),),
+                )
