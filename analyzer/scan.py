@@ -325,8 +325,9 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
     # Browser code matters when it talks to this plugin's REST API or handles a nonce: a file that makes
     # requests is parsed if it also names a nonce, a REST prefix, apiFetch, or a global / namespace the
     # plugin's PHP prints or registers. A bundle full of unrelated fetches is left alone.
-    needles = prefilter.js_relevance_needles(model.client.localized, model.client.namespaces)
-    js_anchors = [(rel, data) for rel, data in js_anchors if prefilter.passes(data, needles)]
+    if js_anchors:
+        needles = prefilter.js_relevance_needles(model.client.localized, model.client.namespaces)
+        js_anchors = [(rel, data) for rel, data in js_anchors if prefilter.passes(data, needles)]
     result.stats.files_passed += len(js_anchors)
     parsed.add(js_anchors)
     blocks = bundles.block_json_files(discovery.root, discovery.files) if parsed.js_facts or anchors else []

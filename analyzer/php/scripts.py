@@ -168,7 +168,6 @@ class Localized:
     value: Value
     span: Span
     channel: str
-    handle_span: Span | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,9 +257,8 @@ def _in_script(html: str) -> bool:
 
 
 class _Collector:
-    def __init__(self, files: tuple[ir.PhpFacts, ...], index: SymbolIndex, evaluator: ScriptEvaluator) -> None:
+    def __init__(self, files: tuple[ir.PhpFacts, ...], evaluator: ScriptEvaluator) -> None:
         self.files = files
-        self.index = index
         self.ev = evaluator
         self.facts = ScriptFacts([], [], [], [], [], [], [], [], [])
 
@@ -310,19 +308,19 @@ class _Collector:
                 self.facts.handle_uses.append((name, handle, call.span))
             object_name = php_string(self.value(arg(1), scope, offset))
             if object_name:
-                self.facts.localized.append(Localized(handle, object_name, self.value(arg(2), scope, offset), call.span, "localize", arg(0).span))
+                self.facts.localized.append(Localized(handle, object_name, self.value(arg(2), scope, offset), call.span, "localize"))
         elif name == "wp_add_inline_script" and len(args) >= 2:
             handle = php_string(self.value(arg(0), scope, offset))
             if handle is not None:
                 self.facts.handle_uses.append((name, handle, call.span))
-            self._script_text(arg(1), scope, offset, call.span, handle, "inline", arg(0).span)
+            self._script_text(arg(1), scope, offset, call.span, handle, "inline")
         elif name == "wp_nonce_field":
             action = self.value(arg(0), scope, offset) if arg(0) is not None else Known(call.span, DEFAULT_ACTION)
             field = php_string(self.value(arg(1), scope, offset)) if arg(1) is not None else "_wpnonce"
             action_value = action.value if isinstance(action, Known) and isinstance(action.value, (str, int)) else None
             if action_value in (-1, "-1"):
                 action_value = DEFAULT_ACTION
-            form = _form_at(facts, call.span, offset)
+            form = _form_at(facts, offset)
             if field:
                 self.facts.form_fields.append(
                     FormField(field, NonceV(call.span, action_value, call.span), call.span, form.form_id if form else None, form.classes if form else (), facts.path)
@@ -360,7 +358,7 @@ class _Collector:
             return [value.value]
         return None
 
-    def _script_text(self, expr: ir.Expr | None, scope, offset: int, span: Span, handle: str | None, channel: str, handle_span: Span | None) -> None:
+    def _script_text(self, expr: ir.Expr | None, scope, offset: int, span: Span, handle: str | None, channel: str) -> None:
         """JS text built in PHP: ``'var Acme = ' . wp_json_encode( $data )``, ``sprintf( 'window.Acme = %s;', … )``."""
         if expr is None:
             return
@@ -372,15 +370,15 @@ class _Collector:
             if isinstance(piece, str):
                 text += piece
                 continue
-            self._slot(text, piece, span, handle, channel, handle_span)
+            self._slot(text, piece, span, handle, channel)
             text += "\x00"
 
-    def _slot(self, text_before: str, value: Value, span: Span, handle: str | None, channel: str, handle_span: Span | None) -> None:
+    def _slot(self, text_before: str, value: Value, span: Span, handle: str | None, channel: str) -> None:
         tail = text_before[-300:]
         payload = value.value if isinstance(value, JsonV) else value
         match = _JS_GLOBAL.search(tail)
         if match:
-            self.facts.localized.append(Localized(handle, match.group(1), payload, span, channel, handle_span))
+            self.facts.localized.append(Localized(handle, match.group(1), payload, span, channel))
             return
         if _MIDDLEWARE.search(tail):
             self.facts.middlewares.append(InlineMiddleware(payload, span))
@@ -393,13 +391,13 @@ class _Collector:
             self.facts.script_outputs.append((output.span, value.value if isinstance(value, JsonV) else value))
         if html:
             if _in_script(html) or (output.in_script and _JS_GLOBAL.search(html[-300:])):
-                self._slot(html, value, output.span, None, "template", None)
+                self._slot(html, value, output.span, None, "template")
             attribute = _DATA_ATTRIBUTE.search(html[-200:])
             if attribute:
                 self.facts.data_attributes.append(DataAttribute(attribute.group(1).lower(), value, output.span))
             field = _INPUT_NAME.search(html[-300:])
             if field and isinstance(value, NonceV):
-                form = _form_at(facts, output.span, output.offset)
+                form = _form_at(facts, output.offset)
                 self.facts.form_fields.append(
                     FormField(field.group(1), value, output.span, form.form_id if form else None, form.classes if form else (), facts.path)
                 )
@@ -415,16 +413,16 @@ class _Collector:
                 if attribute:
                     self.facts.data_attributes.append(DataAttribute(attribute.group(1).lower(), piece, output.span))
                 elif _in_script(text):
-                    self._slot(text, piece, output.span, None, "template", None)
+                    self._slot(text, piece, output.span, None, "template")
                 text += "\x00"
 
 
-def _form_at(facts: ir.PhpFacts, span: Span, offset: int) -> ir.FormRange | None:
+def _form_at(facts: ir.PhpFacts, offset: int) -> ir.FormRange | None:
     inside = [f for f in facts.forms if f.start <= offset < f.end]
     return inside[-1] if inside else None
 
 
 def collect(files: tuple[ir.PhpFacts, ...], index: SymbolIndex) -> tuple[ScriptFacts, ScriptEvaluator]:
     evaluator = ScriptEvaluator(index)
-    return _Collector(files, index, evaluator).run(), evaluator
+    return _Collector(files, evaluator).run(), evaluator
 
