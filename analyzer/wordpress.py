@@ -67,6 +67,49 @@ CREDENTIAL_CHECK_FUNCTIONS = frozenset(
     }
 )
 
+# Checks that the visitor cannot pass without a credential of their own, by kind (RULES.md "How loud": a
+# user-bound nonce, a capability, a password, a signature or a secret kept on the server).
+NONCE_CHECK_FUNCTIONS = frozenset({"wp_verify_nonce", "check_ajax_referer", "check_admin_referer"})
+PASSWORD_CHECK_FUNCTIONS = frozenset(
+    {
+        "wp_authenticate",
+        "wp_signon",
+        "wp_check_password",
+        "password_verify",
+        "wp_authenticate_username_password",
+        "wp_authenticate_email_password",
+        "wp_authenticate_application_password",
+        "wp_validate_application_password",
+        "wp_validate_auth_cookie",
+    }
+)
+SIGNATURE_CHECK_FUNCTIONS = frozenset({"openssl_verify", "sodium_crypto_sign_verify_detached", "sodium_crypto_auth_verify"})
+LOGIN_CHECK_FUNCTIONS = frozenset({"is_user_logged_in", "get_current_user_id", "wp_get_current_user", "is_user_member_of_blog"})
+# Constant-time comparison of two strings: a credential check when one side is a server-side secret.
+COMPARE_FUNCTIONS = frozenset({"hash_equals", "strcmp", "strcasecmp"})
+# Where a server-side secret is read from (the key is the argument at that position).
+SECRET_SOURCES = {
+    "get_option": 0,
+    "get_site_option": 0,
+    "get_network_option": 1,
+    "get_theme_mod": 0,
+    "get_post_meta": 1,
+    "get_user_meta": 1,
+    "get_term_meta": 1,
+    "get_metadata": 2,
+    "get_transient": 0,
+    "get_site_transient": 0,
+    "wp_salt": 0,
+    "wp_hash": -1,
+    "get_user_option": 0,
+}
+# Calls that hand a value to every visitor's browser: what they print is no secret.
+PRINTING_FUNCTIONS = {"wp_localize_script": 2, "wp_add_inline_script": 1, "printf": -1, "vprintf": -1, "wp_print_inline_script_tag": 0}
+# Hooks that run only on admin screens: a value printed there reaches administrators, not every visitor.
+ADMIN_HOOK_PREFIXES = ("admin_", "load-", "enqueue_block_editor_assets", "customize_controls_", "network_admin_", "user_admin_")
+# Hooks whose callbacks run before a REST route's callback and can refuse the request for it.
+DISPATCH_HOOKS = frozenset({"rest_pre_dispatch", "rest_request_before_callbacks", "rest_authentication_errors"})
+
 # Request values whose name says they carry a credential, for "compares a token itself" evidence.
 CREDENTIAL_WORDS = ("token", "secret", "signature", "hmac", "nonce", "captcha", "api_key", "apikey", "auth", "key", "hash")
 
@@ -134,6 +177,9 @@ EXIT_FUNCTIONS = frozenset({"wp_die", "die", "exit", "wp_send_json", "wp_send_js
 OPAQUE_FUNCTIONS = frozenset({"apply_filters", "apply_filters_ref_array", "get_option", "get_site_option", "get_transient"})
 
 PERMISSION_CALLBACK_KEY = "permission_callback"
+
+# Core functions a route table names as callables (is_callable() holds for them).
+CALLABLE_CORE_NAMES = CORE_ALWAYS_TRUE | CORE_DENY | CORE_USER_CHECKS | frozenset(CORE_NON_BOOLEAN_GRANT) | frozenset({"current_user_can"})
 
 # Priorities core registers its own callbacks at (default-filters.php 6.1.9 L320–321): what has_filter()
 # returns for them.

@@ -55,7 +55,11 @@ def test_a_file_path_scans_that_file(tmp_path: Path) -> None:
 def test_prefilter_tokens_come_from_the_enabled_rules_queries() -> None:
     php = prefilter.tokens_for(rules.REGISTRY)
     assert {b"register_rest_route", b"rest_authentication_errors", b"wp_create_nonce", b"wp_localize_script"} <= set(php)
-    assert prefilter.tokens_for(rules.select(["WPR007"], None)) == (b"rest_authentication_errors",)
+    assert prefilter.tokens_for(rules.select(["WPR007"], None)) == (
+        b"rest_authentication_errors",
+        b"rest_pre_dispatch",
+        b"rest_request_before_callbacks",
+    )
     assert prefilter.tokens_for(rules.select(["WPR007"], None), "js") == ()
     assert {b"fetch", b"axios", b"XMLHttpRequest", b"apiFetch", b"localStorage"} <= set(prefilter.tokens_for(rules.select(["WPR004"], None), "js"))
     assert prefilter.passes(b"<?php add_filter( 'rest_authentication_errors', 'f' );", (b"rest_authentication_errors",))

@@ -130,6 +130,8 @@ def credential_check(fn: ir.FunctionFact, index: SymbolIndex) -> Evidence | None
     """
 
     def is_test(call) -> bool:
+        if not isinstance(call, (ir.Call, ir.MethodCall, ir.StaticCall)):
+            return False
         if _call_name(call) in _VERIFIERS:
             return True
         helper = _target(fn, call, index)
@@ -337,6 +339,8 @@ def test_polarity(condition: ir.Expr, is_test, depth: int = 0, fn: ir.FunctionFa
             return "positive"
         if condition.op in ("||", "or") and "negative" in sides:
             return "negative"
+        if condition.op in ("===", "==", "!==", "!=") and is_test(condition):
+            return "positive" if condition.op in ("===", "==") else "negative"  # the comparison is the check
         if condition.op in ("===", "==", "!==", "!="):
             literal = condition.right if isinstance(condition.right, ir.Lit) else condition.left if isinstance(condition.left, ir.Lit) else None
             test = next((side for side in sides if side), None)
@@ -348,7 +352,7 @@ def test_polarity(condition: ir.Expr, is_test, depth: int = 0, fn: ir.FunctionFa
 
 
 def _capability_test(call) -> bool:
-    return _call_name(call) in wordpress.CAPABILITY_CHECK_FUNCTIONS
+    return isinstance(call, (ir.Call, ir.MethodCall, ir.StaticCall)) and _call_name(call) in wordpress.CAPABILITY_CHECK_FUNCTIONS
 
 
 def _stops(fn: ir.FunctionFact, start: int, end: int) -> bool:

@@ -17,6 +17,12 @@ from analyzer.source import SourceFile
 
 MAX_DEPTH = 64  # expression nesting converted before giving up with Opaque (and reporting the file)
 
+_INCLUDES = {
+    "include_expression": "include",
+    "include_once_expression": "include_once",
+    "require_expression": "require",
+    "require_once_expression": "require_once",
+}
 FUNCTION_NODES = frozenset({"function_definition", "method_declaration", "anonymous_function", "arrow_function"})
 CLASS_NODES = frozenset({"class_declaration", "trait_declaration", "interface_declaration", "enum_declaration"})
 # tree-sitter-php 0.25 cannot parse a class constant named NAMESPACE (``const NAMESPACE = 'acme/v1';``,
@@ -251,6 +257,13 @@ class _FileExtractor:
             return ir.New(span, self._class_ref(cls, node.start_byte), self._args(args))
         if t in ("anonymous_function", "arrow_function"):
             return ir.Closure(span, self.function(node))
+        if t in _INCLUDES:
+            operand = _named(node)
+            return ir.Call(span, _INCLUDES[t], (ir.Arg(self.expr(operand[-1])),) if operand else ())
+        if t == "unset_statement":
+            return ir.Call(span, "unset", tuple(ir.Arg(self.expr(c)) for c in _named(node)))
+        if t == "shell_command_expression":
+            return ir.Call(span, "shell_exec", (ir.Arg(self._interpolated(node, span)),))
         return ir.Opaque(span, t)
 
     @staticmethod
@@ -448,6 +461,8 @@ class _FileExtractor:
             key=(self.source.path, node.start_byte),
             parent_key=parent_key,
             statics=tuple(_text(n) for n in bucket.get("static", ())),
+            dynamic_calls=self._dynamic_calls(bucket),
+            loops=tuple(loop for loop in map(self._foreach, bucket.get("foreach", ())) if loop is not None),
         )
 
     def _params(self, node) -> tuple[ir.Param, ...]:
@@ -471,6 +486,31 @@ class _FileExtractor:
             if isinstance(call, (ir.Call, ir.MethodCall, ir.StaticCall)):
                 sites.append(ir.CallSite(call, node.start_byte))
         return tuple(sites)
+
+    def _dynamic_calls(self, bucket) -> tuple[ir.DynamicCall, ...]:
+        """Calls (and ``new``) whose target is computed: ``$fn()``, ``$this->$m()``, ``new $class()``."""
+        found = []
+        for node in [*bucket.get("call", ()), *bucket.get("new", ())]:
+            if not isinstance(self.expr(node), ir.Opaque):
+                continue
+            if node.type == "function_call_expression":
+                callee = node.child_by_field_name("function")
+            elif node.type == "object_creation_expression":
+                callee = next((c for c in _named(node) if c.type not in ("arguments", "name", "qualified_name")), None)
+            else:
+                callee = node.child_by_field_name("name")
+            args = node.child_by_field_name("arguments") or next((c for c in _named(node) if c.type == "arguments"), None)
+            text = " ".join(_text(node).split())
+            found.append(
+                ir.DynamicCall(
+                    text if len(text) <= 60 else text[:57] + "…",
+                    self.source.span_of(node),
+                    node.start_byte,
+                    self._args(args),
+                    self.expr(callee) if callee is not None and callee.type == "variable_name" else None,
+                )
+            )
+        return tuple(found)
 
     @staticmethod
     def _exit_calls(bucket) -> list[int]:
@@ -668,20 +708,25 @@ class _FileExtractor:
         parent = node.parent
         while parent is not None and parent.type not in FUNCTION_NODES:
             if parent.type == "foreach_statement":
-                named = [c for c in _named(parent) if parent.field_name_for_child(_child_index(parent, c)) != "body"]
-                if named:
-                    source = self.expr(named[0])
-                    key = value = None
-                    binding = named[1] if len(named) > 1 else None
-                    if binding is not None and binding.type == "pair":
-                        k, v = _named(binding)[0], _named(binding)[-1]
-                        key = _text(k)[1:] if k.type == "variable_name" else None
-                        value = _var_name(v)
-                    elif binding is not None:
-                        value = _var_name(binding)
-                    chain.append(ir.Foreach(source, key, value, self.source.span_of(parent), parent.start_byte))
+                loop = self._foreach(parent)
+                if loop is not None:
+                    chain.append(loop)
             parent = parent.parent
         return tuple(reversed(chain))
+
+    def _foreach(self, node) -> ir.Foreach | None:
+        named = [c for c in _named(node) if node.field_name_for_child(_child_index(node, c)) != "body"]
+        if not named:
+            return None
+        key = value = None
+        binding = named[1] if len(named) > 1 else None
+        if binding is not None and binding.type == "pair":
+            k, v = _named(binding)[0], _named(binding)[-1]
+            key = _text(k)[1:] if k.type == "variable_name" else None
+            value = _var_name(v)
+        elif binding is not None:
+            value = _var_name(binding)
+        return ir.Foreach(self.expr(named[0]), key, value, self.source.span_of(node), node.start_byte)
 
     def _outputs(self, captures):
         """``echo`` / ``print`` values and ``<?= … ?>`` expressions, with the HTML that precedes their block."""
