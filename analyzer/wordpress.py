@@ -5,6 +5,9 @@ Kept in one place so rules and the model agree, and so a reader can check each e
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 # WP_REST_Server method constants (class-wp-rest-server.php L24–56, identical in 6.1.9 and trunk; §4.3).
 REST_SERVER_CONSTANTS: dict[str, str] = {
     "READABLE": "GET",
@@ -145,3 +148,18 @@ CORE_FILTER_PRIORITIES = {
 # Core's own rest_authentication_errors callbacks (default-filters.php, §1.1): they *are* the check.
 # rest_application_password_check_errors returns true only for a user an Application Password authenticated.
 CORE_AUTH_CALLBACKS = frozenset({"rest_cookie_check_errors", "rest_application_password_check_errors"})
+
+# Script handles core registers on every request, generated from WordPress itself by tools/core_handles.py
+# (analyzer/data/core_handles.txt; its header names the release). A localize call on one of them works.
+_CORE_HANDLES_FILE = Path(__file__).resolve().parent / "data" / "core_handles.txt"
+# Handles core added after that release and that the list therefore lacks: WordPress's packages all start
+# with wp- (wp_default_packages_scripts), so any wp- handle counts as core; the few others are named here
+# with the release that added them (wp_default_packages_vendor).
+CORE_HANDLE_PREFIXES = ("wp-",)
+CORE_HANDLES_AFTER_LIST = {"react-jsx-runtime": "6.6"}
+
+
+@cache
+def core_script_handles() -> frozenset[str]:
+    lines = _CORE_HANDLES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#")) | frozenset(CORE_HANDLES_AFTER_LIST)
