@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from analyzer import wordpress
-from analyzer.php import behaviour, ir
+from analyzer.php import behaviour, ir, stores
 from analyzer.php.evaluate import (
     ArrayV,
     ClosureV,
@@ -173,6 +173,7 @@ class PluginModel:
         self.js_files = tuple(sorted(js_files, key=lambda f: f.path))
         self.block_files = tuple(block_files)
         self._client = None
+        self._stored_values = None
         self.index = SymbolIndex(self.php_files)
         self.evaluator = Evaluator(self.index)
         self._unresolved_calls: set[tuple[str, int]] = set()  # route calls with an unknown path or permission
@@ -465,6 +466,13 @@ class PluginModel:
             self._removes_cookie_validators(hook.scope),
         )
 
+    @property
+    def stored_values(self):
+        """Writes of options and transients (:class:`analyzer.php.stores.StoredValues`), built on first use."""
+        if self._stored_values is None:
+            self._stored_values = stores.StoredValues(self.index, self.evaluator)
+        return self._stored_values
+
     # --- for tests and tooling -------------------------------------------------------------------
 
     @property
@@ -505,10 +513,12 @@ class PluginModel:
           ``new`` sites of a class whose routes did not resolve (they bind its constructor);
         - ``("extends", name)``: subclasses of an abstract class whose methods register routes, or of a class
           whose routes did not resolve (a subclass may supply what is missing);
-        - and what the client-side joins miss (see ``ClientModel.demands``).
+        - and what the client-side joins miss (see ``ClientModel.demands``), and the writes of an option or
+          transient a permission callback returns (see ``stores.demands``).
         Names are lower-cased short names.
         """
-        wanted = {("define", name) for name in self.index.misses}
+        stored = stores.demands(self)  # first: resolving the keys notes the constants not found yet
+        wanted = {("define", name) for name in self.index.misses} | stored
         for facts in self.php_files:
             for call in facts.routes:
                 scope = call.scope
