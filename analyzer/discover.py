@@ -81,10 +81,12 @@ def composer_library_dirs(data: object) -> list[str]:
     """Directories a composer.json puts third-party code in, relative to its folder: Composer's
     ``config.vendor-dir``, Strauss's ``extra.strauss.target_directory`` (default ``vendor-prefixed``) and
     Mozart's ``extra.mozart.dep_directory`` / ``classmap_directory``. Paths that leave the folder, are
-    absolute on the machine or use Composer variables are ignored."""
+    absolute on the machine or use Composer variables are ignored, and so is a directory the package's own
+    ``autoload`` maps its own namespace to: Mozart may copy classes into the plugin's ``src/`` itself."""
     if not isinstance(data, dict):
         return []
     candidates: list[object] = []
+    prefixes: list[str] = []  # the namespaces vendored code is moved into
     config = data.get("config")
     if isinstance(config, dict):
         candidates.append(config.get("vendor-dir"))
@@ -93,17 +95,50 @@ def composer_library_dirs(data: object) -> list[str]:
         strauss = extra.get("strauss")
         if isinstance(strauss, dict):
             candidates.append(strauss.get("target_directory", "vendor-prefixed"))
+            prefixes.append(strauss.get("namespace_prefix"))
         mozart = extra.get("mozart")
         if isinstance(mozart, dict):
             candidates += [mozart.get("dep_directory"), mozart.get("classmap_directory")]
+            prefixes.append(mozart.get("dep_namespace"))
+    own = _own_autoload_dirs(data.get("autoload"), tuple(p for p in prefixes if isinstance(p, str) and p))
     dirs = []
     for value in candidates:
-        if not isinstance(value, str) or "$" in value or "\\" in value:
-            continue
-        parts = [p for p in value.strip().split("/") if p not in ("", ".")]
-        if parts and ".." not in parts and not value.startswith("~"):
-            dirs.append("/".join(parts))  # Mozart writes "/src/Dependencies/": relative to the project
+        path = _relative_dir(value)
+        if path is not None and path not in own:
+            dirs.append(path)
     return dirs
+
+
+def _relative_dir(value: object) -> str | None:
+    """A composer.json directory as a clean relative path (Mozart writes "/src/Dependencies/"), or None."""
+    if not isinstance(value, str) or "$" in value or "\\" in value or value.startswith("~"):
+        return None
+    parts = [p for p in value.strip().split("/") if p not in ("", ".")]
+    return "/".join(parts) if parts and ".." not in parts else None
+
+
+def _own_autoload_dirs(autoload: object, vendored_prefixes: tuple[str, ...]) -> set[str]:
+    """Directories the package autoloads its own classes from (not those of a vendored namespace)."""
+    own: set[str] = set()
+    if not isinstance(autoload, dict):
+        return own
+    for kind in ("psr-4", "psr-0"):
+        mapping = autoload.get(kind)
+        if not isinstance(mapping, dict):
+            continue
+        for namespace, paths in mapping.items():
+            if isinstance(namespace, str) and vendored_prefixes and namespace.startswith(vendored_prefixes):
+                continue
+            for path in paths if isinstance(paths, list) else [paths]:
+                rel = _relative_dir(path)
+                if rel is not None:
+                    own.add(rel)
+    classmap = autoload.get("classmap")
+    for path in classmap if isinstance(classmap, list) else []:
+        rel = _relative_dir(path)
+        if rel is not None:
+            own.add(rel)
+    return own
 
 
 class _Libraries:

@@ -168,3 +168,17 @@ def test_vendored_directories_under_other_names_are_library_code(tmp_path: Path)
     # --exclude wins: an excluded library is not even read; replacing the default excludes makes it plugin code
     assert "vendors/c.php" not in discover([tmp_path], ["vendors/"]).library_files
     assert "vendors/c.php" in discover([tmp_path], defaults=("node_modules/",)).files
+
+
+def test_a_composer_directory_holding_the_plugins_own_autoloaded_code_stays_plugin_code() -> None:
+    from analyzer.discover import composer_library_dirs
+
+    # Mozart may copy classmap packages into the plugin's own src/ (autoloaded under the plugin's namespace),
+    # while a dep_directory autoloaded under the vendored namespace is still library code.
+    manifest = {
+        "autoload": {"psr-4": {"Acme\\": "src/", "Acme\\Vendor\\": "libraries/"}},
+        "extra": {"mozart": {"dep_namespace": "Acme\\Vendor\\", "dep_directory": "/libraries/", "classmap_directory": "/src/"}},
+    }
+    assert composer_library_dirs(manifest) == ["libraries"]
+    assert composer_library_dirs({"extra": {"strauss": {"namespace_prefix": "Acme\\Deps\\"}}}) == ["vendor-prefixed"]
+    assert composer_library_dirs({"config": {"vendor-dir": "$HOME/x"}}) == [] and composer_library_dirs([1]) == []
