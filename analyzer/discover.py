@@ -12,13 +12,13 @@ import pathspec
 from analyzer import languages
 
 # Third-party code, VCS data and minified bundles are not the plugin's own source.
-DEFAULT_EXCLUDES = ("vendor/", "vendors/", "vendor-prefixed/", "node_modules/", ".git/", "*.min.js")
+DEFAULT_EXCLUDES = ("vendor/", "vendors/", "vendor-prefixed/", "vendor_prefixed/", "node_modules/", ".git/", "*.min.js")
 
 
 # Bundled libraries: never scanned for findings, but read when the plugin's own code calls into them (a
 # route helper trait from a Composer package, a base controller class). Matched at any depth (lib/vendor/,
 # includes/vendors/), like the excludes; a composer.json adds the directories it names (composer_library_dirs).
-LIBRARY_DIRS = ("vendor/", "vendors/", "vendor-prefixed/")
+LIBRARY_DIRS = ("vendor/", "vendors/", "vendor-prefixed/", "vendor_prefixed/")  # vendor_prefixed/: php-scoper (Yoast SEO)
 @dataclass
 class Discovery:
     root: Path  # the scan root: paths are reported relative to it

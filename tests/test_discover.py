@@ -144,6 +144,7 @@ def test_vendored_directories_under_other_names_are_library_code(tmp_path: Path)
             "vendor/a/b.php": ROUTE,
             "vendors/c.php": ROUTE,
             "vendor-prefixed/d.php": ROUTE,
+            "vendor_prefixed/d2.php": ROUTE,
             "lib/vendor/e.php": ROUTE,
             "inc/deps/f.php": ROUTE,
             "src/Deps/g.php": ROUTE,
@@ -158,9 +159,10 @@ def test_vendored_directories_under_other_names_are_library_code(tmp_path: Path)
     )
     found = discover([tmp_path])
     assert found.files == ["plugin.php", "src/own.php", "sub/own.php", "tools/vendor-dir/i.php"]
-    assert found.library_dirs == ["inc/deps", "lib/vendor", "src/Deps", "sub/packages", "vendor", "vendor-prefixed", "vendors"]
+    assert found.library_dirs == ["inc/deps", "lib/vendor", "src/Deps", "sub/packages", "vendor", "vendor-prefixed", "vendor_prefixed", "vendors"]
     assert found.library_files == [
-        "inc/deps/f.php", "lib/vendor/e.php", "src/Deps/g.php", "sub/packages/h.php", "vendor-prefixed/d.php", "vendor/a/b.php", "vendors/c.php"
+        "inc/deps/f.php", "lib/vendor/e.php", "src/Deps/g.php", "sub/packages/h.php", "vendor-prefixed/d.php", "vendor/a/b.php",
+        "vendor_prefixed/d2.php", "vendors/c.php",
     ]
     assert found.problems == [("tools/composer.json", "cannot read composer.json: its vendor directories are scanned as plugin code")]
     result = scan([tmp_path])
