@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from itertools import product
 
+from analyzer import wordpress
 from analyzer.js import inline
 from analyzer.js import ir as js
 from analyzer.js.requests import literal_string
@@ -118,17 +119,9 @@ class ClientRequest:
         return self.request.body_kind in ("form", "formdata") and self.request.method == "POST"
 
 
-CORE_HANDLES = frozenset(
-    {
-        "jquery", "jquery-core", "jquery-migrate", "jquery-ui-core", "jquery-ui-dialog", "jquery-ui-sortable", "jquery-ui-datepicker",
-        "underscore", "backbone", "heartbeat", "common", "utils", "admin-bar", "thickbox", "media-upload", "lodash", "moment",
-        "react", "react-dom", "react-jsx-runtime", "regenerator-runtime", "editor", "quicktags", "postbox", "dashboard", "jquery-form",
-    }
-)
-
-
 def core_handle(handle: str) -> bool:
-    return handle in CORE_HANDLES or handle.startswith(("wp-", "jquery-ui-"))
+    """A script handle WordPress core registers itself (see wordpress.core_script_handles)."""
+    return handle in wordpress.core_script_handles() or handle.startswith(wordpress.CORE_HANDLE_PREFIXES)
 
 
 _BLOCK_FIELDS = {"editorScript": "editor-script", "script": "script", "viewScript": "view-script", "viewScriptModule": "view-script-module"}

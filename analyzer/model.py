@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from analyzer import wordpress
-from analyzer.php import behaviour, ir
+from analyzer.php import behaviour, ir, stores
 from analyzer.php.evaluate import Env, Evaluator, Known, Value
 from analyzer.php.hooks import HookIndex
 from analyzer.php.routes import (  # noqa: F401  (re-exported: rules import them from the model)
@@ -55,6 +54,7 @@ class PluginModel:
         self.block_files = tuple(block_files)
         self._client = None
         self._exposure = None
+        self._stored_values = None
         self.index = SymbolIndex(self.php_files)
         self.hooks = HookIndex(self.index)
         self.evaluator = Evaluator(self.index, self.hooks)
@@ -157,6 +157,13 @@ class PluginModel:
             self._removes_cookie_validators(hook.scope),
         )
 
+    @property
+    def stored_values(self):
+        """Writes of options and transients (:class:`analyzer.php.stores.StoredValues`), built on first use."""
+        if self._stored_values is None:
+            self._stored_values = stores.StoredValues(self.index, self.evaluator)
+        return self._stored_values
+
     # --- for tests and tooling -------------------------------------------------------------------
 
     @property
@@ -197,10 +204,12 @@ class PluginModel:
           ``new`` sites of a class whose routes did not resolve (they bind its constructor);
         - ``("extends", name)``: subclasses of an abstract class whose methods register routes, or of a class
           whose routes did not resolve (a subclass may supply what is missing);
-        - and what the client-side joins miss (see ``ClientModel.demands``).
+        - and what the client-side joins miss (see ``ClientModel.demands``), and the writes of an option or
+          transient a permission callback returns (see ``stores.demands``).
         Names are lower-cased short names.
         """
-        wanted = {("define", name) for name in self.index.misses}
+        stored = stores.demands(self)  # first: resolving the keys notes the constants not found yet
+        wanted = {("define", name) for name in self.index.misses} | stored
         for facts in self.php_files:
             for call in facts.routes:
                 scope = call.scope

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 from analyzer import baseline as baseline_module
-from analyzer import bundles, filters, languages, prefilter, suppressions
+from analyzer import bundles, filters, languages, prefilter, source, suppressions
 from analyzer import rules as rule_registry
 from analyzer.config import Config
 from analyzer.discover import DEFAULT_EXCLUDES, discover
@@ -84,10 +84,11 @@ def _size(limit: int) -> str:
 
 
 def read_source(root: Path, rel: str, limit: int) -> tuple[bytes | None, str | None]:
-    """A file's bytes ready to parse, or the reason it is skipped.
+    """A file's bytes ready to parse, or the reason it is skipped; with bytes, a notice to report (or None).
 
     Lone CR line ends (old Mac files) become LF, byte for byte, so tree-sitter's rows match the lines an
-    editor shows. Files with NUL bytes are binary, whatever their extension.
+    editor shows. UTF-16 and UTF-32 text is converted to UTF-8 first, keeping its lines; other files with NUL
+    bytes are binary, whatever their extension.
     """
     path = root / rel
     try:
@@ -97,11 +98,17 @@ def read_source(root: Path, rel: str, limit: int) -> tuple[bytes | None, str | N
         data = path.read_bytes()
     except OSError as error:
         return None, f"cannot read: {error.strerror or error}"
+    notice = None
+    if b"\x00" in data:
+        data, encoding = source.to_utf8(data)
+        if encoding is not None and languages.language_of(rel) == "php":
+            # PHP reads source as bytes: without zend.multibyte it prints a UTF-16 file as text, runs nothing.
+            notice = f"{encoding} text: analysed as converted to UTF-8, but PHP does not run {encoding} source (unless zend.multibyte is on) — save it as UTF-8"
     if b"\x00" in data:
         return None, "binary file (contains NUL bytes): skipped"
     if b"\r" in data and _LONE_CR.search(data):
         data = _LONE_CR.sub(b"\n", data)
-    return data, None
+    return data, notice
 
 
 def facts_of(rel: str, data: bytes) -> tuple[ir.PhpFacts | js_ir.JsFacts | None, list[str]]:
@@ -297,7 +304,10 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
             directive_files.append((rel, data))
         if data is None:
             result.errors.append(ScanError(rel, problem or "skipped"))
-        elif language != "php":
+            continue
+        if problem is not None:  # read, with something to say about it (an encoding PHP does not run)
+            result.errors.append(ScanError(rel, problem))
+        if language != "php":
             if js_tokens and prefilter.passes(data, js_tokens):
                 js_anchors.append((rel, data))  # makes requests or writes storage; kept if it also concerns REST
         elif (tokens and prefilter.passes(data, tokens)) or (

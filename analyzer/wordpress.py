@@ -5,6 +5,9 @@ Kept in one place so rules and the model agree, and so a reader can check each e
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 # WP_REST_Server method constants (class-wp-rest-server.php L24–56, identical in 6.1.9 and trunk; §4.3).
 REST_SERVER_CONSTANTS: dict[str, str] = {
     "READABLE": "GET",
@@ -191,3 +194,65 @@ CORE_FILTER_PRIORITIES = {
 # Core's own rest_authentication_errors callbacks (default-filters.php, §1.1): they *are* the check.
 # rest_application_password_check_errors returns true only for a user an Application Password authenticated.
 CORE_AUTH_CALLBACKS = frozenset({"rest_cookie_check_errors", "rest_application_password_check_errors"})
+
+# Script handles core registers on every request, generated from WordPress itself by tools/core_handles.py
+# (analyzer/data/core_handles.txt; its header names the release). A localize call on one of them works.
+_CORE_HANDLES_FILE = Path(__file__).resolve().parent / "data" / "core_handles.txt"
+# Handles core added after that release and that the list therefore lacks: WordPress's packages all start
+# with wp- (wp_default_packages_scripts), so any wp- handle counts as core; the few others are named here
+# with the release that added them (wp_default_packages_vendor).
+CORE_HANDLE_PREFIXES = ("wp-",)
+CORE_HANDLES_AFTER_LIST = {"react-jsx-runtime": "6.6"}
+
+
+@cache
+def core_script_handles() -> frozenset[str]:
+    lines = _CORE_HANDLES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#")) | frozenset(CORE_HANDLES_AFTER_LIST)
+
+# Stored values (analyzer.php.stores, for WPR016). Reads: name → (store, key argument, default argument or
+# None). Options and site options share a store: on a single site get_site_option() is get_option().
+# Meta is its own case: a post, user or term without the key reads '' or [], whatever was ever written.
+STORE_READS: dict[str, tuple[str, int, int | None]] = {
+    "get_option": ("option", 0, 1),
+    "get_site_option": ("option", 0, 1),
+    "get_network_option": ("option", 1, 2),
+    "get_transient": ("transient", 0, None),
+    "get_site_transient": ("site_transient", 0, None),
+    "get_post_meta": ("meta", 1, None),
+    "get_user_meta": ("meta", 1, None),
+    "get_term_meta": ("meta", 1, None),
+    "get_comment_meta": ("meta", 1, None),
+}
+# Writes: name → (store, key argument, value argument; None: deletes the key; -1: stores what a request
+# posted — register_setting() opens the option to options.php and the REST settings route).
+STORE_WRITES: dict[str, tuple[str, int, int | None]] = {
+    "update_option": ("option", 0, 1),
+    "add_option": ("option", 0, 1),
+    "delete_option": ("option", 0, None),
+    "update_site_option": ("option", 0, 1),
+    "add_site_option": ("option", 0, 1),
+    "delete_site_option": ("option", 0, None),
+    "update_network_option": ("option", 1, 2),
+    "add_network_option": ("option", 1, 2),
+    "delete_network_option": ("option", 1, None),
+    "register_setting": ("option", 1, -1),
+    "set_transient": ("transient", 0, 1),
+    "delete_transient": ("transient", 0, None),
+    "set_site_transient": ("site_transient", 0, 1),
+    "delete_site_transient": ("site_transient", 0, None),
+}
+# Operators whose result is a boolean.
+BOOLEAN_OPERATORS = frozenset({"===", "!==", "==", "!=", "<>", "<", ">", "<=", ">=", "&&", "||", "and", "or", "xor", "instanceof"})
+# Functions that return a boolean (and only a boolean).
+BOOLEAN_FUNCTIONS = frozenset(
+    {
+        "is_user_logged_in", "current_user_can", "user_can", "is_super_admin", "is_admin", "is_multisite",
+        "is_ssl", "wp_is_json_request", "is_wp_error", "in_array", "is_array", "is_string", "is_numeric",
+        "is_int", "is_bool", "is_null", "is_object", "is_callable", "isset", "empty", "array_key_exists",
+        "function_exists", "class_exists", "method_exists", "defined", "file_exists",
+        "wp_validate_boolean", "rest_sanitize_boolean", "boolval", "str_contains", "str_starts_with",
+        "str_ends_with", "is_plugin_active", "wp_doing_ajax", "wp_doing_cron", "is_main_site", "hash_equals",
+        "password_verify", "wp_check_password",
+    }
+)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import tree_sitter
 
-from analyzer import languages, suppressions
+from analyzer import languages, source, suppressions
 from analyzer.js import inline
 from analyzer.rules import BY_CODE
 from analyzer.scan import ScanResult, scan
@@ -64,7 +64,7 @@ def read_annotations(case: Path) -> Annotations:
         if language is None:
             continue
         rel = path.relative_to(case).as_posix()
-        data = path.read_bytes()
+        data, _ = source.to_utf8(path.read_bytes())  # as the scan reads it (UTF-16 fixtures)
         trees = [languages.parser(language).parse(data)]
         if language == "php" and inline.script_source(data) is not None:  # comments inside inline <script>
             trees.append(languages.parser("javascript").parse(inline.script_source(data)))

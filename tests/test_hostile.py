@@ -47,6 +47,9 @@ def _hostile(kind: str, root: Path) -> list[str]:
     if kind == "invalid-utf8":
         (root / "latin1.php").write_bytes(b"<?php // caf\xe9\n" + ROUTE.encode() + b"\n")
         return ["not valid UTF-8 (first bad byte at offset 12): read leniently"]
+    if kind == "utf16-php":  # a Windows editor's "Unicode": NUL bytes, but text, not binary
+        (root / "wide.php").write_bytes(("<?php\n" + ROUTE + "\n").encode("utf-16"))
+        return ["UTF-16LE text: analysed as converted to UTF-8, but PHP does not run UTF-16LE source (unless zend.multibyte is on) — save it as UTF-8"]
     if kind == "minified-js-10mb":
         (root / "bundle.js").write_bytes(b"var a=1;" + b"function f(a){return a+1};" * 400_000)
         return ["larger than the 4 MiB limit (--max-file-size): skipped"]
@@ -100,6 +103,7 @@ KINDS = [
     "binary-php",
     "nul-in-php",
     "invalid-utf8",
+    "utf16-php",
     "minified-js-10mb",
     "minified-js-3mb",
     "deep-js",
@@ -161,10 +165,18 @@ def test_findings_in_odd_encodings_keep_their_lines(plugin: Path) -> None:
     (plugin / "crlf.php").write_bytes(("<?php\n" + body.replace("host/v1", "crlf/v1")).replace("\n", "\r\n").encode())
     (plugin / "cr.php").write_bytes(("<?php\n" + body.replace("host/v1", "cr/v1")).replace("\n", "\r").encode())
     (plugin / "latin1.php").write_bytes(("<?php // caf\xe9\n" + body.replace("host/v1", "l1/v1")).encode("latin-1"))
+    # UTF-16 with a byte-order mark (either order), with CRLF and a non-ASCII comment, and without a mark.
+    wide = "<?php // café ☕\n" + body.replace("host/v1", "w/v1")
+    (plugin / "utf16le.php").write_bytes(b"\xff\xfe" + wide.replace("\n", "\r\n").encode("utf-16-le"))
+    (plugin / "utf16be.php").write_bytes(b"\xfe\xff" + wide.encode("utf-16-be"))
+    (plugin / "utf16-nobom.php").write_bytes(wide.encode("utf-16-le"))
+    (plugin / "utf32.php").write_bytes(wide.encode("utf-32"))
     result = scan([plugin])
     located = {(f.span.path, f.span.line, f.span.column) for f in result.findings}
-    for name in ("plugin.php", "bom.php", "crlf.php", "cr.php", "latin1.php"):
+    for name in ("plugin.php", "bom.php", "crlf.php", "cr.php", "latin1.php", "utf16le.php", "utf16be.php", "utf16-nobom.php", "utf32.php"):
         assert (name, 7, 28) in located, (name, located)
+    assert not any("binary" in e.message for e in result.errors), result.errors
+    assert result.sources["utf16be.php"].line_text(1) == "<?php // café ☕"  # snippets show the text, not NULs
 
 
 def test_syntax_error_in_the_middle_keeps_the_rest_of_the_file(plugin: Path) -> None:

@@ -191,51 +191,54 @@ def _last_assignment(fn: ir.FunctionFact, name: str) -> ir.Expr | None:
 
 def non_boolean_reason(expr: ir.Expr | None, fn: ir.FunctionFact, depth: int = 0) -> str | None:
     """Why ``expr`` can evaluate to 0, '' or [] (which core treats as a grant), or None."""
+    sources = non_boolean_sources(expr, fn, depth)
+    return sources[0][0] if sources else None
+
+
+def non_boolean_sources(expr: ir.Expr | None, fn: ir.FunctionFact, depth: int = 0) -> list[tuple[str, ir.Expr]]:
+    """Every part of ``expr`` that can make it 0, '' or [] (both sides of ``??``, each branch of a ternary,
+    through variables), with the reason: a caller that proves one part boolean still sees the others."""
     if expr is None or depth > 6:
-        return None
+        return []
     if isinstance(expr, ir.Lit):
         v = expr.value
         if v is not True and v is not False and v is not None and not v and not isinstance(v, bool):
-            return f"the literal {v!r}" if v != "" else "an empty string"
+            return [(f"the literal {v!r}" if v != "" else "an empty string", expr)]
         if v == "0":
-            return "the string '0'"
-        return None
+            return [("the string '0'", expr)]
+        return []
     if isinstance(expr, ir.Arr):
-        return "an array" if not expr.items else None
+        return [("an array", expr)] if not expr.items else []
     if isinstance(expr, ir.Call):
         name = _call_name(expr)
         if name in wordpress.NON_BOOLEAN_FUNCTIONS:
-            return f"{expr.name}(), which can return 0, '' or []"
-        return None
+            return [(f"{expr.name}(), which can return 0, '' or []", expr)]
+        return []
     if isinstance(expr, ir.MethodCall):
         if expr.name.lower() in wordpress.NON_BOOLEAN_METHODS:
-            return f"->{expr.name}(), which can return '' or null"
-        return None
+            return [(f"->{expr.name}(), which can return '' or null", expr)]
+        return []
     if isinstance(expr, ir.Prop):
         if expr.name == "ID":
-            return "a user ID, which is 0 for visitors"
-        return None
+            return [("a user ID, which is 0 for visitors", expr)]
+        return []
     if isinstance(expr, ir.Cast):
         if expr.type in ("int", "integer", "string", "array", "float", "double"):
-            return f"an ({expr.type}) cast"
-        return None
+            return [(f"an ({expr.type}) cast", expr)]
+        return []
     if isinstance(expr, ir.Op):
         if expr.op in ("+", "-", "*", "%", "/", "**", "&", "|", "^"):
-            return f"arithmetic ({expr.op})"
+            return [(f"arithmetic ({expr.op})", expr)]
         if expr.op in ("??", "?:"):
-            return non_boolean_reason(expr.left, fn, depth + 1) or non_boolean_reason(expr.right, fn, depth + 1)
-        return None
+            return non_boolean_sources(expr.left, fn, depth + 1) + non_boolean_sources(expr.right, fn, depth + 1)
+        return []
     if isinstance(expr, ir.Ternary):
-        branches = [expr.condition if expr.then is None else expr.then, expr.otherwise]
-        for branch in branches:
-            reason = non_boolean_reason(branch, fn, depth + 1)
-            if reason is not None:
-                return reason
-        return None
+        then = expr.condition if expr.then is None else expr.then
+        return non_boolean_sources(then, fn, depth + 1) + non_boolean_sources(expr.otherwise, fn, depth + 1)
     if isinstance(expr, ir.Var):
         assigned = _last_assignment(fn, expr.name)
-        return non_boolean_reason(assigned, fn, depth + 1) if assigned is not None else None
-    return None
+        return non_boolean_sources(assigned, fn, depth + 1) if assigned is not None else []
+    return []
 
 
 def non_boolean_returns(fn: ir.FunctionFact) -> list[tuple[ir.Return, str]]:
