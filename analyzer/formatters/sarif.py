@@ -114,6 +114,7 @@ def build(result: ScanResult, context: OutputContext) -> om.SarifLog:
                 message=om.Message(text=sarif_message(finding)),
                 locations=[om.Location(physical_location=_physical(finding.span, context))],
                 related_locations=related or None,
+                properties={"claim": finding.claim.as_dict()} if finding.claim is not None else None,
             )
         )
     notifications = [

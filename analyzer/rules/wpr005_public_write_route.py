@@ -52,7 +52,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from analyzer import wordpress
-from analyzer.findings import Finding, Related, ref
+from analyzer.findings import Claim, Finding, Related, ref
 from analyzer.model import PluginModel, RestEndpoint
 from analyzer.php import behaviour
 from analyzer.rules import _text
@@ -73,6 +73,10 @@ RULE = Rule(
         "https://cwe.mitre.org/data/definitions/862.html",
     ),
 )
+
+
+# An anonymous request passes the permission stage and the callback runs as user 0.
+_ANYONE = Claim("permission", status=200, user="visitor")
 
 
 def _always_grants(endpoint: RestEndpoint) -> bool:
@@ -121,7 +125,7 @@ def check(model: PluginModel) -> Iterator[Finding]:
                 f"user 0. Check a capability instead, e.g. 'permission_callback' => fn() => "
                 f"current_user_can( 'edit_posts' )."
             )
-            yield Finding(RULE.code, RULE.level, message, span, tuple(related))
+            yield Finding(RULE.code, RULE.level, message, span, tuple(related), claim=_ANYONE)
             continue
         gate = verified[0][1]
         related.append(Related(gate.span, f"the callback stops the request unless {gate.description} passes"))

@@ -45,7 +45,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from analyzer.findings import Finding, Related
+from analyzer.findings import Claim, Finding, Related
 from analyzer.model import PluginModel, RestEndpoint
 from analyzer.rules import _text
 from analyzer.rules.base import Rule
@@ -114,4 +114,6 @@ def check(model: PluginModel) -> Iterator[Finding]:
                 f"Use '__return_false' to deny, or a capability check."
             )
         related = (Related(first.registration, f"{_text.route(first)} is registered here"),)
-        yield Finding(RULE.code, level, message, span, related)
+        # Public: an anonymous request runs the callback as user 0 (B15, B21); `true`: a TypeError, HTTP 500.
+        claim = Claim("permission", status=500) if level == "warning" and status == "non_callable" and permission.literal.startswith("true") else Claim("permission", status=200, user="visitor")
+        yield Finding(RULE.code, level, message, span, related, claim=claim)
