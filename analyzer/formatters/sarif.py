@@ -84,7 +84,7 @@ def _rule_descriptor(module) -> om.ReportingDescriptor:
         properties["problem.severity"] = "recommendation" if rule.level == "note" else rule.level
     tags.extend(f"external/cwe/cwe-{cwe}" for cwe in rule.cwe)
     properties = {"tags": tags, **properties}
-    doc = docs.text(module)
+    doc = docs.help_text(module)
     return om.ReportingDescriptor(
         id=rule.code,
         name=rule.name,

@@ -50,7 +50,7 @@ def _grants_visitor(endpoint) -> str | None:
         return "its permission_callback always returns true"
     for ret, reason in behaviour.non_boolean_returns(fn):
         if reason.startswith(_IDENTITY) and not behaviour.only_checked_users_reach(fn, ret):
-            return f"its permission callback returns {reason}, and core treats 0 as a grant"
+            return f"its permission callback returns {reason}; core denies only false and null"
     return None
 
 
