@@ -245,7 +245,7 @@ def test_probe(name: str, lab, users) -> None:
         assert linked or "expect" in options, f"case {case['name']} is linked to no finding and expects nothing"
         row = {
             "case": case["name"],
-            "description": case["description"],
+            "description": _normal(case["description"], lab),
             "as": options.get("as", "admin"),
             "when": condition,
             "findings": sorted({f.code for f in linked}),
@@ -292,7 +292,14 @@ def test_observed_json_is_current(lab, browser) -> None:
         }
         return {"probes": probes, "stated": doc["stated"]}
 
-    assert stable(document) == stable(committed), (
+    now, then = stable(document), stable(committed)
+    differ = [
+        f"{name}/{row.get('case')}: now {json.dumps(row, sort_keys=True)}"
+        for name in sorted(set(now["probes"]) | set(then["probes"]))
+        for row in now["probes"].get(name, [])
+        if row not in then["probes"].get(name, [])
+    ]
+    assert now == then, (
         "the browser's answers differ from analyzer/rules/observed.json: rerun with WPRL_UPDATE_OBSERVED=1 "
-        "(python -m pytest tests/live) and then python tools/update_docs.py"
+        "(python -m pytest tests/live) and then python tools/update_docs.py\n" + "\n".join(differ)
     )
