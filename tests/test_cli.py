@@ -63,7 +63,8 @@ def test_json_schema(capsys) -> None:
     assert data["version"] == 1 and data["tool"] == {"name": "wp-rest-lint", "version": __version__}
     assert data["summary"]["by_level"] == {"note": 1, "warning": 1, "error": 7}
     finding = data["findings"][0]
-    assert set(finding) == {"code", "name", "level", "message", "path", "line", "column", "end_line", "end_column", "related"}
+    assert set(finding) == {"code", "name", "level", "message", "path", "line", "column", "end_line", "end_column", "related", "claim"}
+    assert finding["code"] == "WPR005" and finding["claim"] == {"stage": "permission", "status": 200, "user": "visitor"}
     assert data["errors"] == []
 
 

@@ -40,6 +40,7 @@ def render(result: ScanResult, context: OutputContext) -> str:
                 "message": finding.plain_message(),
                 **_location(finding.span),
                 "related": [{**_location(r.span), "message": r.message} for r in finding.related],
+                **({"claim": finding.claim.as_dict()} if finding.claim is not None else {}),
             }
         )
     document = {

@@ -84,7 +84,7 @@ def _rule_descriptor(module) -> om.ReportingDescriptor:
         properties["problem.severity"] = "recommendation" if rule.level == "note" else rule.level
     tags.extend(f"external/cwe/cwe-{cwe}" for cwe in rule.cwe)
     properties = {"tags": tags, **properties}
-    doc = docs.text(module)
+    doc = docs.help_text(module)
     return om.ReportingDescriptor(
         id=rule.code,
         name=rule.name,
@@ -114,6 +114,7 @@ def build(result: ScanResult, context: OutputContext) -> om.SarifLog:
                 message=om.Message(text=sarif_message(finding)),
                 locations=[om.Location(physical_location=_physical(finding.span, context))],
                 related_locations=related or None,
+                properties={"claim": finding.claim.as_dict()} if finding.claim is not None else None,
             )
         )
     notifications = [

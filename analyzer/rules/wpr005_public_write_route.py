@@ -68,7 +68,7 @@ from collections.abc import Iterator
 
 from analyzer import wordpress
 from analyzer import wordpress_effects as wpe
-from analyzer.findings import LEVEL_RANK, Finding, Related, ref
+from analyzer.findings import LEVEL_RANK, Claim, Finding, Related, ref
 from analyzer.model import PluginModel, RestEndpoint
 from analyzer.php import behaviour
 from analyzer.rules import _exposure, _text
@@ -90,6 +90,10 @@ RULE = Rule(
         "https://cwe.mitre.org/data/definitions/862.html",
     ),
 )
+
+# An anonymous request passes the permission stage and the callback runs as user 0 (unless the callback
+# refuses it after a credential check, which then answers with its own error).
+_ANYONE = Claim("permission", status=200, user="visitor")
 
 CAPABILITY_FIX = (
     "Check a capability in the permission_callback, e.g. 'permission_callback' => function () { return "
@@ -174,4 +178,5 @@ def _finding(first: RestEndpoint, endpoints: list[RestEndpoint], exposure, level
             f"{routes} is public intake by design: its permission_callback {grants}, and {what}. Keep it that way: "
             f"{_exposure.INTAKE_ADVICE}."
         )
-    return Finding(RULE.code, level, message, span, tuple(phrases.related))
+    claim = None if exposure.credential is not None else _ANYONE
+    return Finding(RULE.code, level, message, span, tuple(phrases.related), claim=claim)

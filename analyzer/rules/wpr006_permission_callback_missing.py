@@ -51,7 +51,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from analyzer import wordpress_effects as wpe
-from analyzer.findings import LEVEL_RANK, Finding, Related
+from analyzer.findings import LEVEL_RANK, Claim, Finding, Related
 from analyzer.model import PluginModel, RestEndpoint
 from analyzer.rules import _exposure, _text
 from analyzer.rules.base import Rule
@@ -128,7 +128,13 @@ def check(model: PluginModel) -> Iterator[Finding]:
                 f"the permission stage (and raises no notice for false or ''), so {what} is public ({consequence}). "
                 f"Use '__return_false' to deny, or a capability check."
             )
-        yield Finding(RULE.code, level, message, span, tuple(phrases.related))
+        if status == "non_callable" and permission.literal.startswith("true"):
+            claim = Claim("permission", status=500)
+        elif exposure is not None and exposure.credential is not None:
+            claim = None  # the callback answers a stranger with its own error
+        else:
+            claim = Claim("permission", status=200, user="visitor")
+        yield Finding(RULE.code, level, message, span, tuple(phrases.related), claim=claim)
 
 
 def _consequence(phrases: _exposure.Phrases, exposure) -> str:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzer.findings import Finding
+from analyzer.findings import Claim, Finding
 from analyzer.model import PluginModel
 from analyzer.rules.base import Rule
 
@@ -45,6 +45,19 @@ RULE = Rule(
 )
 
 
+# A literal /wp-json/ on a plain-permalink site: nothing routes it to the REST API, and what answers depends on
+# the web server (observed: PHP's built-in server serves the front page for any missing path).
+_NO_PREFIX = Claim(
+    "route",
+    when=(
+        ("apache", Claim("route", status=404)),
+        ("php-builtin", Claim("route", status=200, body="html")),
+    ),
+)
+# ?rest_route= works at a site's root on every permalink setting; it breaks where the site is not at the root.
+_ROOT_RELATIVE = Claim("route")
+
+
 def check(model: PluginModel) -> Iterator[Finding]:
     seen = set()
     for request in model.client.requests:
@@ -52,12 +65,27 @@ def check(model: PluginModel) -> Iterator[Finding]:
         if url.kind != "rest" or url.literal is None or url.literal in seen:
             continue
         seen.add(url.literal)
-        prefix = "?rest_route=" if url.literal_text == "rest_route" else "/wp-json/"
+        fix = "Localize esc_url_raw( rest_url() ) and build on it, or use apiFetch( { path } )."
+        if url.literal_text == "rest_route":
+            message = (
+                "The URL is built from a literal '?rest_route=': it works at the root of a site on any permalink "
+                "setting, but not on a site installed in a subdirectory or a multisite subsite, where the request "
+                f"reaches another page or site (stage: route). {fix}"
+            )
+            claim = _ROOT_RELATIVE
+        else:
+            message = (
+                "The URL is built from a literal '/wp-json/': on a site with plain permalinks no rewrite rule routes "
+                "it to the REST API, and what answers depends on the web server — Apache sends a 404 page, PHP's "
+                "built-in server (and servers that hand every path to index.php) the site's front page as 200 HTML, "
+                "so the JSON parse fails; a subdirectory install or a filtered rest_url_prefix breaks it too (stage: "
+                f"route). {fix}"
+            )
+            claim = _NO_PREFIX
         yield Finding(
             RULE.code,
             RULE.level,
-            f"The URL is built from a literal '{prefix}': it breaks on plain permalinks, subdirectory installs and a "
-            f"filtered rest_url_prefix (404, stage: route). Localize esc_url_raw( rest_url() ) and build on it, or use "
-            f"apiFetch( {{ path }} ).",
+            message,
             url.literal,
+            claim=claim,
         )

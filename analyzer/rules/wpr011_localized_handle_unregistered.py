@@ -39,7 +39,7 @@ from collections.abc import Iterator
 
 from analyzer import wordpress
 from analyzer.client import core_handle
-from analyzer.findings import Finding
+from analyzer.findings import Claim, Finding
 from analyzer.model import PluginModel
 from analyzer.rules.base import Rule
 
@@ -51,6 +51,15 @@ RULE = Rule(
     confidence="medium",
     queries=("php/scripts",),
     references=("https://developer.wordpress.org/reference/functions/wp_localize_script/",),
+)
+
+
+# Nothing is printed, so reading the object throws and no request leaves the page (browser-checked); only a
+# guarded read (Obj?.nonce) sends the header "undefined", which core rejects.
+_NO_REQUEST = Claim(
+    "script",
+    sent=False,
+    when=(("optional-chaining", Claim("cookie-nonce", status=403, code="rest_cookie_invalid_nonce")),),
 )
 
 
@@ -66,14 +75,21 @@ def check(model: PluginModel) -> Iterator[Finding]:
             continue
         near = difflib.get_close_matches(handle, sorted(known | wordpress.core_script_handles()), n=1, cutoff=0.7)
         hint = f" Did you mean '{near[0]}'?" if near else ""
-        what = "the localized object" if function == "wp_localize_script" else "the inline script"
+        if function == "wp_localize_script":
+            effect = (
+                "the localized object is never printed: a script that reads it (Obj.nonce) throws a ReferenceError "
+                "and sends no request at all; only a guarded read (Obj?.nonce) sends the header \"undefined\", which "
+                "fails with 403 rest_cookie_invalid_nonce"
+            )
+        else:
+            effect = "the inline script is never printed, so whatever it defines is missing when the script runs"
         yield Finding(
             RULE.code,
             RULE.level,
             f"{function}() targets the handle '{handle}', which the plugin never registers or enqueues and which is not a "
-            f"core handle: WordPress returns false without a notice and {what} is never printed, so JS reading it finds "
-            f"undefined and a nonce taken from it fails with 403 rest_cookie_invalid_nonce.{hint} Register the script "
-            f"first, under the same handle.",
+            f"core handle: WordPress returns false without a notice and {effect} (stage: script).{hint} Register the "
+            f"script first, under the same handle.",
             span,
+            claim=_NO_REQUEST if function == "wp_localize_script" else Claim("script"),
         )
 

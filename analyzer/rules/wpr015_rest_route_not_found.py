@@ -32,7 +32,7 @@ import difflib
 from collections.abc import Iterator
 
 from analyzer.client import DYNAMIC
-from analyzer.findings import Finding, Related, ref
+from analyzer.findings import Claim, Finding, Related, ref
 from analyzer.model import PluginModel
 from analyzer.rules.base import Rule
 
@@ -45,6 +45,9 @@ RULE = Rule(
     queries=("php/scripts", "js/requests"),
     references=("https://developer.wordpress.org/rest-api/extending-the-rest-api/routes-and-endpoints/",),
 )
+
+
+_NO_ROUTE = Claim("route", status=404, code="rest_no_route")
 
 
 def check(model: PluginModel) -> Iterator[Finding]:
@@ -72,6 +75,7 @@ def check(model: PluginModel) -> Iterator[Finding]:
                 f"{r.method} to the route's methods.",
                 r.url_span,
                 (Related(endpoint.registration, f"register_rest_route {endpoint.display_path}"),),
+                claim=_NO_ROUTE,
             )
             continue
         candidates = [e for e in model.rest_endpoints if e.namespace and e.namespace.strip("/") == namespace and e.path]
@@ -87,4 +91,5 @@ def check(model: PluginModel) -> Iterator[Finding]:
             f"rest_no_route (stage: route). The nearest route is {ref(1, nearest.display_path)}.",
             r.url_span,
             (Related(nearest.registration, f"register_rest_route {nearest.display_path}"),),
+            claim=_NO_ROUTE,
         )

@@ -48,7 +48,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from analyzer import wordpress
-from analyzer.findings import Finding, Related
+from analyzer.findings import Claim, Finding, Related
 from analyzer.model import PluginModel, RestEndpoint
 from analyzer.php import behaviour, ir, stores
 from analyzer.rules import _text
@@ -70,6 +70,8 @@ RULE = Rule(
 )
 
 _IDENTITY = ("get_current_user_id", "a user ID")
+# A visitor passes the permission stage: 200, the callback runs as user 0 (B14).
+_VISITOR_PASSES = Claim("permission", status=200, user="visitor")
 
 
 def check(model: PluginModel) -> Iterator[Finding]:
@@ -109,7 +111,7 @@ def check(model: PluginModel) -> Iterator[Finding]:
             f"0, '' and [] let whoever reaches this return through at the permission stage (a visitor, for a "
             f"user ID of 0). Return a boolean, e.g. is_user_logged_in() or get_current_user_id() > 0."
         )
-        yield Finding(RULE.code, RULE.level, message, span, related)
+        yield Finding(RULE.code, RULE.level, message, span, related, claim=_VISITOR_PASSES)
 
 
 def _non_boolean_returns(model: PluginModel, fn: ir.FunctionFact, class_name: str | None):
