@@ -71,17 +71,33 @@ class PluginModel:
 
     # --- what endpoints expose (used by rules and `wp-rest-lint routes`) ------------------------------
 
-    def exposure(self, endpoint: RestEndpoint):
-        """The effects ``endpoint``'s callback can reach and the credential checked before them
-        (:class:`analyzer.exposure.Exposure`), computed on first use."""
+    @property
+    def exposures(self):
+        """The analysis behind :meth:`exposure` (:class:`analyzer.exposure.ExposureAnalyzer`), built on first use."""
         if self._exposure is None:
             from analyzer.exposure import ExposureAnalyzer
 
             self._exposure = ExposureAnalyzer(self.php_files, self.index, self.evaluator, self.hooks, self.resolve_callable)
-        return self._exposure.of(endpoint)
+        return self._exposure
+
+    def exposure(self, endpoint: RestEndpoint):
+        """The effects ``endpoint``'s callback can reach and the credential checked before them
+        (:class:`analyzer.exposure.Exposure`)."""
+        return self.exposures.of(endpoint)
 
     def unchecked_true_returns(self, fn: ir.FunctionFact):
-        return behaviour.unchecked_true_returns(fn, self.index)
+        """Returns of a rest_authentication_errors callback that answer ``true`` without a credential of the
+        request's own checked first: (return, how it can be true, a would-be check that is none or None)."""
+        finder = self.exposures.credentials
+        taint = finder.taint(fn, (p.name for p in fn.params))
+        found = []
+        for ret, why in behaviour.true_returns(fn):
+            credential, fake = finder.guarding(fn, ret.offset, taint)
+            # A capability or login test is passed by the cookie alone: it is what the nonce protects, not a
+            # credential the request carries.
+            if credential is None or credential.kind in ("capability", "login"):
+                found.append((ret, why, fake))
+        return found
 
     # --- callables and classes ------------------------------------------------------------------------
 
@@ -204,12 +220,24 @@ class PluginModel:
           ``new`` sites of a class whose routes did not resolve (they bind its constructor);
         - ``("extends", name)``: subclasses of an abstract class whose methods register routes, or of a class
           whose routes did not resolve (a subclass may supply what is missing);
+        - ``("hook", name)``: files that add callbacks to a filter a route table passes through;
+        - ``("mention", name)``: files naming an option or constant a route's credential check compares with
+          (they may print it to every visitor, which makes it no secret);
         - and what the client-side joins miss (see ``ClientModel.demands``), and the writes of an option or
           transient a permission callback returns (see ``stores.demands``).
         Names are lower-cased short names.
         """
         stored = stores.demands(self)  # first: resolving the keys notes the constants not found yet
-        wanted = {("define", name) for name in self.index.misses} | stored
+        printed: set[tuple[str, str]] = set()
+        for endpoint in self.rest_endpoints:  # following callbacks notes the plugin functions not found yet
+            if endpoint.write_methods:
+                exposure = self.exposure(endpoint)
+                # Files that may print a secret the route compares with (a template echoing the option).
+                for check in (exposure.credential,):
+                    if check is not None:
+                        printed |= {("mention", key.lower()) for _, key in check.identities}
+        wanted = {("define", name) for name in self.index.misses} | stored | printed
+        wanted |= {("hook", name.lower()) for name in self.evaluator.filtered_hooks}
         for facts in self.php_files:
             for call in facts.routes:
                 scope = call.scope

@@ -231,6 +231,10 @@ def _demand_needles(demands: set[tuple[str, str]]) -> tuple[bytes, ...]:
             needles.add(n + b"(")
         elif kind == "extends":
             needles.update([b"extends " + n, b"\\" + n])
+        elif kind == "hook":
+            needles.update([b"'" + n + b"'", b'"' + n + b'"'])
+        elif kind == "mention":
+            needles.add(n)
     return tuple(sorted(needles))
 
 
@@ -251,6 +255,12 @@ class _DemandMatcher:
             for keyword in (rb"function\s+&?", rb"class\s+", rb"trait\s+", rb"interface\s+", rb"const\s+"):
                 self.patterns.append(re.compile(keyword + rb"(?:" + defined + rb")\b"))
             self.patterns.append(re.compile(rb"define\s*\(\s*['\"]\\?(?:" + defined + rb")['\"]"))
+        mentioned = names("mention")
+        if mentioned:
+            self.patterns.append(re.compile(rb"(?<![\w$])(?:" + mentioned + rb")(?!\w)"))
+        hooked = names("hook")
+        if hooked:
+            self.patterns.append(re.compile(rb"add_(?:filter|action)\s*\(\s*['\"](?:" + hooked + rb")['\"]"))
         extended = names("extends")
         if extended:
             self.patterns.append(re.compile(rb"extends\s+\\?(?:[\w\\]+\\)?(?:" + extended + rb")\b"))

@@ -50,26 +50,6 @@ CAPABILITY_CHECK_FUNCTIONS = frozenset(
     {"current_user_can", "current_user_can_for_blog", "current_user_can_for_site", "user_can", "user_can_for_site", "author_can", "is_super_admin", "has_cap"}
 )
 
-# Calls that verify a credential carried by the request itself: a nonce, a shared secret, a signature.
-CREDENTIAL_CHECK_FUNCTIONS = frozenset(
-    {
-        "wp_verify_nonce",
-        "check_ajax_referer",
-        "check_admin_referer",
-        "hash_equals",
-        "hash_hmac",
-        "password_verify",
-        "wp_check_password",
-        "openssl_verify",
-        "sodium_crypto_sign_verify_detached",
-        "sodium_crypto_auth_verify",
-        "wp_authenticate",
-        "wp_authenticate_application_password",
-        "wp_validate_application_password",
-        "wp_validate_auth_cookie",
-    }
-)
-
 # Checks that the visitor cannot pass without a credential of their own, by kind (RULES.md "How loud": a
 # user-bound nonce, a capability, a password, a signature or a secret kept on the server).
 NONCE_CHECK_FUNCTIONS = frozenset({"wp_verify_nonce", "check_ajax_referer", "check_admin_referer"})
@@ -112,9 +92,6 @@ PRINTING_FUNCTIONS = {"wp_localize_script": 2, "wp_add_inline_script": 1, "print
 ADMIN_HOOK_PREFIXES = ("admin_", "load-", "enqueue_block_editor_assets", "customize_controls_", "network_admin_", "user_admin_")
 # Hooks whose callbacks run before a REST route's callback and can refuse the request for it.
 DISPATCH_HOOKS = frozenset({"rest_pre_dispatch", "rest_request_before_callbacks", "rest_authentication_errors"})
-
-# Request values whose name says they carry a credential, for "compares a token itself" evidence.
-CREDENTIAL_WORDS = ("token", "secret", "signature", "hmac", "nonce", "captcha", "api_key", "apikey", "auth", "key", "hash")
 
 # Functions whose result can be 0, '' or [] — values core does not treat as a denial (§2.5, B14).
 NON_BOOLEAN_FUNCTIONS = frozenset(
@@ -180,6 +157,9 @@ EXIT_FUNCTIONS = frozenset({"wp_die", "die", "exit", "wp_send_json", "wp_send_js
 OPAQUE_FUNCTIONS = frozenset({"apply_filters", "apply_filters_ref_array", "get_option", "get_site_option", "get_transient"})
 
 PERMISSION_CALLBACK_KEY = "permission_callback"
+
+# PHP's own constants a plugin passes where a number is expected (a hook priority).
+PHP_CONSTANTS = {"PHP_INT_MAX": 2**63 - 1, "PHP_INT_MIN": -(2**63)}
 
 # Core functions a route table names as callables (is_callable() holds for them).
 CALLABLE_CORE_NAMES = CORE_ALWAYS_TRUE | CORE_DENY | CORE_USER_CHECKS | frozenset(CORE_NON_BOOLEAN_GRANT) | frozenset({"current_user_can"})

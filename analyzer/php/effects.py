@@ -19,6 +19,7 @@ from analyzer import wordpress_effects as wpe
 from analyzer.php import ir
 from analyzer.php.evaluate import ArrayV, ClosureV, Env, Evaluator, Known, ObjectV
 from analyzer.php.flow import Taint, assigned_values, same, walk
+from analyzer.php.flow import children as walk_children
 from analyzer.php.symbols import SymbolIndex
 from analyzer.source import Span
 
@@ -96,8 +97,9 @@ def _is_current_user(expr: ir.Expr | None) -> bool:
 class EffectAnalyzer:
     """Effects of callbacks, with results per function cached across the endpoints of one model."""
 
-    def __init__(self, index: SymbolIndex, evaluator: Evaluator, hook_callbacks) -> None:
+    def __init__(self, index: SymbolIndex, evaluator: Evaluator, hook_callbacks, readers=None) -> None:
         self.index = index
+        self.readers = readers
         self.evaluator = evaluator
         self.hook_callbacks = hook_callbacks  # hook name -> plugin functions added to it (model)
         self._closures: dict[tuple[str, int], list[ir.FunctionFact]] = {}
@@ -131,7 +133,7 @@ class EffectAnalyzer:
             return (Effect(wpe.UNKNOWN, "unresolved", fn.display_name, "the call chain is too deep to follow", fn.span),)
         active.add(key)
         try:
-            taint = Taint(fn, tainted)
+            taint = Taint(fn, tainted, self.readers)
             found: list[Effect] = []
 
             def add(effects, offset: int) -> None:
@@ -155,15 +157,16 @@ class EffectAnalyzer:
             self._cache[key] = result
         return result
 
-    def _follow(self, target, class_name, call, fn, taint, depth, active) -> tuple[Effect, ...]:
+    def _follow(self, target, class_name, call, fn, taint, depth, active, args=None) -> tuple[Effect, ...]:
         """Effects of a plugin function called with ``call``'s arguments (tainted ones taint its parameters)."""
-        positional = [a for a in call.args if a.name is None and not a.spread]
-        named = {a.name: a for a in call.args if a.name}
-        spread = any(a.spread for a in call.args)
+        args = call.args if args is None else args
+        positional = [a for a in args if a.name is None and not a.spread]
+        named = {a.name: a for a in args if a.name}
+        spread = any(a.spread for a in args)
         tainted = set()
         for i, param in enumerate(target.params):
             arg = named.get(param.name) or (positional[i] if i < len(positional) else None)
-            if (arg is not None and taint.tainted(arg.value)) or (spread and any(taint.tainted(a.value) for a in call.args if a.spread)):
+            if (arg is not None and taint.tainted(arg.value)) or (spread and any(taint.tainted(a.value) for a in args if a.spread)):
                 tainted.add(param.name)
             if param.variadic and any(taint.tainted(a.value) for a in positional[i:]):
                 tainted.add(param.name)
@@ -221,7 +224,7 @@ class EffectAnalyzer:
         name = call.name.lower()
         what = f"->{call.name}()"
         if _is_wpdb(call.obj):
-            return self._wpdb(call, taint)
+            return self._wpdb(call, taint, fn)
         if name in wpe.USER_METHODS:
             return (Effect(wpe.PRIVILEGED, "users", what, "it changes a user's roles or capabilities", call.span),)
         if name in wpe.FILESYSTEM_METHODS and (name == "extractto" or (isinstance(call.obj, ir.Var) and "filesystem" in call.obj.name.lower())):
@@ -274,16 +277,31 @@ class EffectAnalyzer:
             value = self.evaluator.eval(dynamic.callee, Env(fn, class_name or fn.class_name, dynamic.offset))
             target = self._callable_function(value)
             if target is not None:
-                return self._function(target[0], target[1], frozenset(), top=False, depth=depth + 1, active=active)
-            if taint.tainted(dynamic.callee):
+                return self._follow(target[0], target[1], dynamic, fn, taint, depth, active, dynamic.args)
+            chosen = _chosen_by_request(dynamic.callee, fn, taint)
+            if chosen == "all":
                 return (Effect(wpe.PRIVILEGED, "code", dynamic.description, "the request chooses what is called", dynamic.span),)
+            if chosen and dynamic.description.startswith("$this->") and (class_name or fn.class_name):
+                # $this->{ 'op_' . $request['op'] }(): any method of the class with that prefix may run.
+                found: list[Effect] = []
+                for method in self._methods_with_prefix(class_name or fn.class_name, chosen):
+                    found.extend(self._follow(method, class_name or fn.class_name, dynamic, fn, taint, depth, active, dynamic.args))
+                return tuple(found) + (Effect(wpe.UNKNOWN, "unresolved", dynamic.description, f"the request picks a method named {chosen}…", dynamic.span),)
         return (Effect(wpe.UNKNOWN, "unresolved", dynamic.description, "the callee is computed at run time", dynamic.span),)
+
+    def _methods_with_prefix(self, class_name: str, prefix: str) -> list[ir.FunctionFact]:
+        methods: dict[str, ir.FunctionFact] = {}
+        for cls in self.index.lineage(self.index.class_(class_name)):
+            for method in cls.methods:
+                if method.name and method.name.lower().startswith(prefix.lower()):
+                    methods.setdefault(method.name.lower(), method)
+        return list(methods.values())
 
     def _callable(self, fn, class_name, call, callee: ir.Expr | None, taint, depth, active) -> tuple[Effect, ...]:
         what = f"{call.name}()"
         if callee is None:
             return ()
-        if taint.tainted(callee):
+        if _chosen_by_request(callee, fn, taint) == "all":
             return (Effect(wpe.PRIVILEGED, "code", what, "the request chooses the callable", call.span),)
         if isinstance(callee, ir.Closure):
             return ()  # its body is a closure of this function, already followed
@@ -347,10 +365,11 @@ class EffectAnalyzer:
                 return effect(wpe.PRIVILEGED, "the request chooses the option")
             if taint.supplies(value, write.read, key):
                 return effect(wpe.PRIVILEGED, f"the request supplies what {_name(key, 'it')} holds")
-            deleted = self._deleted_entry(value, fn, taint)
-            if deleted:
+            if self._deleted_entry(value, fn, taint):
                 return effect(wpe.PRIVILEGED, f"the request chooses which entry of {_name(key, 'it')} is removed")
-            return effect(wpe.OWN, f"{_name(key, 'its record')} holds a value the plugin computes (a counter, a time)")
+            if value is not None and _reads_same(value, write.read, key, fn):
+                return effect(wpe.OWN, f"{_name(key, 'its record')} is a counter the plugin keeps")
+            return effect(wpe.PRIVILEGED, f"anyone can overwrite {_name(key, 'it')}")
         if policy == "object":
             chosen = _array_item(target, "ID", fn)
             if taint.tainted(chosen if chosen is not None else target):
@@ -369,7 +388,7 @@ class EffectAnalyzer:
                 # supplies, an entry it removes, or a flag set afresh (paid, closed, spam) changes that object.
                 counter = value is not None and _reads_same(value, write.read, key, fn)
                 if counter and not taint.supplies(value, write.read, key) and not self._deleted_entry(value, fn, taint):
-                    return effect(wpe.OWN, f"{_name(key, 'its meta')} is a counter the plugin keeps")
+                    return effect(wpe.OWN, f"{_name(key, 'its meta')} is a counter the plugin keeps, on an object the request names")
                 return effect(wpe.PRIVILEGED, "the request chooses the object")
             return effect(wpe.OWN, "meta of an object the plugin chose")
         return None
@@ -407,7 +426,7 @@ class EffectAnalyzer:
                         return True
         return False
 
-    def _wpdb(self, call: ir.MethodCall, taint: Taint) -> tuple[Effect, ...]:
+    def _wpdb(self, call: ir.MethodCall, taint: Taint, fn) -> tuple[Effect, ...]:
         name = call.name.lower()
         what = f"$wpdb->{call.name}()"
         if name in wpe.WPDB_WRITES:
@@ -422,7 +441,7 @@ class EffectAnalyzer:
             return (Effect(wpe.OWN, "sql", what, why, call.span),)
         if name in wpe.WPDB_QUERY:
             sql = _arg(call, 0)
-            text = " ".join(_literal(n) or "" for n in walk(sql) if isinstance(n, ir.Lit)).lower().lstrip(" (")
+            text = _sql_text(sql, fn).lower().lstrip(" (")
             prepared = isinstance(sql, ir.MethodCall) and sql.name.lower() == "prepare"
             verb = next((v for v in wpe.SQL_WRITE_VERBS if text.startswith(v)), None)
             if text.startswith(("select", "show", "describe", "explain")):
@@ -436,6 +455,72 @@ class EffectAnalyzer:
                 return (Effect(wpe.UNKNOWN, "unresolved", what, "a query the analyzer cannot read", call.span),)
             return (Effect(wpe.OWN, "sql", what, "a table of the plugin's own", call.span),)
         return ()
+
+
+# Functions that pass a string through: a callee built with them is still the request's choice.
+_STRING_TRANSFORMS = frozenset(
+    {
+        "sanitize_key", "sanitize_text_field", "sanitize_title", "trim", "strtolower", "strtoupper", "ucfirst",
+        "lcfirst", "str_replace", "preg_replace", "wp_unslash", "stripslashes", "urldecode", "rawurldecode",
+        "base64_decode", "strval", "sprintf", "implode", "wp_strip_all_tags",
+    }
+)
+
+
+def _chosen_by_request(expr: ir.Expr | None, fn: ir.FunctionFact, taint: Taint) -> str | None:
+    """Whether the request chooses the string ``expr`` evaluates to: "all" when it supplies it whole, the
+    literal prefix when it supplies only the rest ('op_' . $request['op']), None when it does not choose it
+    (a value from a filter, an option, a plugin function's result)."""
+    if not taint.tainted(expr):
+        return None
+    prefix = ""
+    node = expr
+    for _ in range(8):
+        if isinstance(node, ir.Var) and node.name not in taint.params:
+            values = assigned_values(fn, node.name)
+            if len(values) != 1:
+                break
+            node = values[0]
+            continue
+        if isinstance(node, ir.Concat) and node.parts and isinstance(node.parts[0], ir.Lit):
+            prefix = str(node.parts[0].value)
+            break
+        break
+    stack, seen = [expr], set()
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ir.Var):
+            if current.name in taint.params or current.name in ("_GET", "_POST", "_REQUEST", "_COOKIE", "_SERVER"):
+                return prefix or "all"
+            if current.name not in seen:
+                seen.add(current.name)
+                stack.extend(assigned_values(fn, current.name))
+            continue
+        if isinstance(current, ir.Call) and current.name.rsplit("\\", 1)[-1].lower() not in _STRING_TRANSFORMS:
+            continue  # the result of another function (a filter, an option …) is that function's choice
+        if isinstance(current, ir.MethodCall) and not (isinstance(current.obj, ir.Var) and current.obj.name in taint.params):
+            continue
+        stack.extend(c for c in walk_children(current))
+    return None
+
+
+def _sql_text(sql: ir.Expr | None, fn: ir.FunctionFact) -> str:
+    """The literal text of a query, in order (``$wpdb->prepare( "DELETE FROM {$t} …" )`` → 'DELETE FROM ? …')."""
+    for _ in range(6):
+        if isinstance(sql, ir.MethodCall) and sql.name.lower() == "prepare" and sql.args:
+            sql = sql.args[0].value
+        elif isinstance(sql, ir.Var):
+            values = assigned_values(fn, sql.name)
+            if len(values) != 1:
+                break
+            sql = values[0]
+        else:
+            break
+    if isinstance(sql, ir.Lit):
+        return str(sql.value)
+    if isinstance(sql, ir.Concat):
+        return "".join(str(p.value) if isinstance(p, ir.Lit) else " ? " for p in sql.parts)
+    return ""
 
 
 def _reads_same(value: ir.Expr, read: str | None, key: ir.Expr | None, fn: ir.FunctionFact) -> bool:

@@ -147,6 +147,7 @@ class Evaluator:
     def __init__(self, index: SymbolIndex, hooks=None) -> None:
         self.index = index
         self.hooks = hooks  # analyzer.php.hooks.HookIndex: the plugin's own filters, for apply_filters()
+        self.filtered_hooks: set[str] = set()  # hooks apply_filters() was evaluated on (demand-driven parsing)
         self._steps = 0
         self._active: set[tuple] = set()
 
@@ -341,6 +342,8 @@ class Evaluator:
             return Known(expr.span, env.function.name)
         if upper == "__METHOD__" and env.function.name:
             return Known(expr.span, f"{env.class_name}::{env.function.name}" if env.class_name else env.function.name)
+        if upper in wordpress.PHP_CONSTANTS:
+            return Known(expr.span, wordpress.PHP_CONSTANTS[upper])
         fact = self.index.constant(name, env.function.namespace)
         if fact is None:
             return unknown(f"constant {name} not defined in the plugin", expr.span)
@@ -498,7 +501,7 @@ class Evaluator:
             value = self.eval(base.value, env.at(base.offset))
         elif bound:
             value = env.bindings[name]
-        elif name in fn.uses and fn.parent_key is not None:
+        elif (name in fn.uses or fn.kind == "arrow") and fn.parent_key is not None:  # arrow functions capture all
             parent = self.index.by_key.get(fn.parent_key)
             if parent is None:
                 return unknown(f"${name} from an unknown scope", span)
@@ -625,6 +628,7 @@ class Evaluator:
             value = self.eval(expr.args[1].value, env)
         if hook is None:
             return unknown("value of apply_filters() on a hook not known", expr.span)
+        self.filtered_hooks.add(hook)
         for callback in self.hooks.callbacks(hook):
             fn = callback.function
             if not fn.params:

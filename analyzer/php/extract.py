@@ -561,6 +561,15 @@ class _FileExtractor:
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if left is None or right is None:
                 continue
+            if left.type == "list_literal":  # list( $a, $b ) = $v / [ 'k' => $a ] = $v: each variable gets its element
+                value = self.expr(right)
+                for key, element in _list_targets(left):
+                    target = self.expr(element)
+                    if isinstance(target, (ir.Var, ir.Sub, ir.Prop)):
+                        span = self.source.span_of(element)
+                        key_expr = self.expr(key) if key is not None else ir.Lit(span, _list_index(left, element))
+                        assigns.append(ir.Assign(target, ir.Sub(span, value, key_expr), node.start_byte))
+                continue
             target = self.expr(left)
             if not isinstance(target, (ir.Var, ir.Sub, ir.Prop, ir.StaticProp)):
                 continue
@@ -812,6 +821,26 @@ def _forms(data: bytes) -> tuple[ir.FormRange, ...]:
             ir.FormRange(match.start(), close.end() if close else len(data), attributes.get("id") or None, tuple(attributes.get("class", "").split()))
         )
     return tuple(found)
+
+
+def _list_targets(node):
+    """(key node or None, target node) for each slot of a list() / [ … ] destructuring."""
+    for child in _named(node):
+        if child.type == "pair" and len(_named(child)) >= 2:
+            yield _named(child)[0], _named(child)[-1]
+        elif child.type in ("variable_name", "subscript_expression", "member_access_expression"):
+            yield None, child
+
+
+def _list_index(node, element) -> int:
+    """The position of ``element`` among the unkeyed slots of a destructuring (empty slots count)."""
+    index = 0
+    for child in node.children:
+        if child.id == element.id:
+            return index
+        if child.type == ",":
+            index += 1
+    return index
 
 
 def _innermost(pool: list, node):

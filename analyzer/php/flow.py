@@ -114,12 +114,41 @@ def _walk_values(node: ir.Expr | None) -> Iterator[ir.Expr]:
         stack.extend(children(current))
 
 
+class RequestReaders:
+    """Which of the plugin's own functions hand back request data (``$this->bearer_token()`` reading
+    ``$_SERVER``): a call of one is request data in the caller, whatever its arguments."""
+
+    def __init__(self, index) -> None:
+        self.index = index
+        self._memo: dict[tuple[str, int], bool] = {}
+
+    def __call__(self, call: ir.Expr, fn: ir.FunctionFact) -> bool:
+        target = self._target(call, fn)
+        if target is None:
+            return False
+        if target.key not in self._memo:
+            self._memo[target.key] = False  # recursion: not (yet) known to read the request
+            taint = Taint(target, frozenset(), self)
+            self._memo[target.key] = any(taint.tainted(ret.value) for ret in target.returns)
+        return self._memo[target.key]
+
+    def _target(self, call: ir.Expr, fn: ir.FunctionFact) -> ir.FunctionFact | None:
+        if isinstance(call, ir.Call):
+            return self.index.function(call.name, fn.namespace)
+        if isinstance(call, ir.MethodCall) and isinstance(call.obj, ir.Var) and call.obj.name == "this":
+            return self.index.method(fn.class_name, call.name)
+        if isinstance(call, ir.StaticCall):
+            return self.index.method(fn.class_name if call.scope in ("self", "static", "parent") else call.scope, call.name)
+        return None
+
+
 class Taint:
     """The variables of one function that may hold request data, given which parameters do."""
 
-    def __init__(self, fn: ir.FunctionFact, tainted_params: frozenset[str] = frozenset()) -> None:
+    def __init__(self, fn: ir.FunctionFact, tainted_params: frozenset[str] = frozenset(), readers: RequestReaders | None = None) -> None:
         self.fn = fn
         self.params = tainted_params
+        self.readers = readers
         self.names: set[str] = set(tainted_params)
         changed = True
         while changed:  # a fixpoint over the body's assignments and loops, order-insensitive
@@ -143,6 +172,8 @@ class Taint:
             if isinstance(node, ir.Var) and (node.name in self.names or node.name in SUPERGLOBALS):
                 return True
             if isinstance(node, ir.Lit) and node.value == "php://input":
+                return True
+            if self.readers is not None and isinstance(node, (ir.Call, ir.MethodCall, ir.StaticCall)) and self.readers(node, self.fn):
                 return True
         return False
 

@@ -75,6 +75,11 @@ def not_a_secret(phrases: Phrases, exposure: Exposure) -> str:
     if check is None:
         return ""
     link = phrases.link(check.span, check.description, f"{check.description}: no secret")
+    if check.kind == "bypass":
+        return (
+            f" The check {link} tests the route case-sensitively, but core matches routes regardless of case, so the "
+            f"same route spelled in capitals skips it; compare with stripos() or strtolower() of the route."
+        )
     if check.kind == "printed" and check.printed is not None:
         where = phrases.link(check.printed, check.printed_how, "the same value, handed to every visitor")
         return f" The callback's check {link} compares with a value the plugin hands to every visitor ({where}), so it stops no one."

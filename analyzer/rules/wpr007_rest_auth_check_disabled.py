@@ -58,6 +58,7 @@ from collections.abc import Iterator
 from analyzer import wordpress
 from analyzer.findings import Claim, Finding, Related, ref
 from analyzer.model import AuthFilter, PluginModel
+from analyzer.php import behaviour
 from analyzer.rules.base import Rule
 
 RULE = Rule(
@@ -129,20 +130,44 @@ def _added(model: PluginModel, hook: AuthFilter) -> Iterator[Finding]:
         )
         yield Finding(RULE.code, RULE.level, message, hook.span, claim=_claim(hook.priority))
         return
+    if late and cb.kind == "core" and cb.name in ("__return_null", "__return_false"):
+        yield _swallowed(hook, None)
+        return
     if cb.function is None or cb.function.name and cb.function.name.lower() in wordpress.CORE_AUTH_CALLBACKS:
         return
     returns = model.unchecked_true_returns(cb.function)
     if not returns:
+        swallowed = behaviour.swallowed_errors(cb.function) if hook.priority is None or late else []
+        if swallowed:
+            yield _swallowed(hook, swallowed[0])
         return
-    ret, why = returns[0]
-    related = (Related(ret.span, f"the callback can {why}"),)
+    ret, why, fake = returns[0]
+    related = [Related(ret.span, f"the callback can {why}")]
+    unverified = "without verifying anything the request carries"
+    if fake is not None:
+        related.append(Related(fake.span, f"{fake.description}: no credential"))
+        where = f", printed at {fake.printed.path}:{fake.printed.line}" if fake.printed is not None else ""
+        unverified = f"after {ref(2, fake.description)}, which compares with no secret (a value anyone can read{where})"
     message = (
-        f"This rest_authentication_errors callback can {ref(1, why)} without verifying anything the request carries "
-        f"({effect}): {alone} then authenticates REST requests from any page the browser sends it from "
-        f"(CSRF: same-site pages always; in Chromium, other sites' forms within 2 minutes of login). Return $result "
-        f"(or a WP_Error) instead of true. {fix}"
+        f"This rest_authentication_errors callback can {ref(1, why)} {unverified} ({effect}): {alone} then "
+        f"authenticates REST requests from any page the browser sends it from (CSRF: same-site pages always; in "
+        f"Chromium, other sites' forms within 2 minutes of login). Return $result (or a WP_Error) instead of true. {fix}"
     )
-    yield Finding(RULE.code, RULE.level, message, hook.span, related, claim=_claim(hook.priority))
+    yield Finding(RULE.code, RULE.level, message, hook.span, tuple(related), claim=_claim(hook.priority))
+
+
+def _swallowed(hook: AuthFilter, ret) -> Finding:
+    """A late callback that turns core's rest_cookie_invalid_nonce error into null / true / false (J2)."""
+    at = f"at priority {hook.priority}" if hook.priority is not None else "at a priority the analyzer cannot tell"
+    related = (Related(ret.span, "the error core returned is replaced here"),) if ret is not None else ()
+    what = ref(1, "answers with something other than the error") if ret is not None else "answers null"
+    message = (
+        f"This rest_authentication_errors callback runs {at}, after core's cookie-nonce check, and {what} when core "
+        f"has already refused the request with rest_cookie_invalid_nonce: a request carrying any _wpnonce, even a "
+        f"forged one, then runs as the logged-in user whose cookie the browser sent (CSRF). Return $result, or "
+        f"replace the error with another WP_Error."
+    )
+    return Finding(RULE.code, RULE.level, message, hook.span, related, claim=_FORGED_NONCE)
 
 
 def _removed(hook: AuthFilter) -> Iterator[Finding]:
