@@ -316,10 +316,27 @@ def write_of(name: str) -> Write | None:
     return FUNCTIONS.get(name.rsplit("\\", 1)[-1].lower())
 
 
+# The same words after a plugin's or library's prefix: acme_get_settings(), extrachill_users_is_uuid_v4().
+READ_SEGMENTS = ("_get_", "_is_", "_has_", "_can_", "_sanitize", "_validate", "_esc_", "_format", "_render", "_find_", "_parse_", "_to_", "_count_")
+
+# Core functions whose names sound like writes but only register callbacks or assets for this request, or
+# switch context: they change nothing stored.
+CORE_RUNTIME_PREFIXES = (
+    "add_action", "add_filter", "remove_action", "remove_filter", "remove_all_", "add_shortcode", "remove_shortcode",
+    "wp_enqueue_", "wp_register_", "wp_deregister_", "wp_dequeue_", "wp_add_inline_", "wp_localize_", "register_",
+    "unregister_", "add_query_arg", "remove_query_arg", "set_url_scheme", "set_query_var", "wp_set_script_translations",
+    "switch_to_", "restore_", "wp_send_json", "add_settings_", "add_meta_box", "add_menu_page", "add_submenu_page",
+    "add_theme_support", "add_image_size", "add_rewrite_", "add_post_type_support", "wp_set_internal_encoding",
+    "setup_postdata", "wp_reset_", "status_header", "nocache_headers", "send_origin_headers", "wp_set_current_screen",
+)
+
+
 def reads_by_name(name: str) -> bool:
     """``name`` says it reads or formats (and does not also say it writes)."""
     low = name.rsplit("\\", 1)[-1].lower()
-    return low.startswith(READ_PREFIXES) and not any(verb in low for verb in ("update", "delete", "insert", "save", "set_"))
+    if any(verb in low for verb in ("update", "delete", "insert", "save", "set_")):
+        return False
+    return low.startswith(READ_PREFIXES) or any(segment in low for segment in READ_SEGMENTS)
 
 
 def writes_by_name(name: str) -> bool:

@@ -203,7 +203,7 @@ class EffectAnalyzer:
         if low in wpe.php_functions() or low in wpe.LANGUAGE_CONSTRUCTS or low in wpe.LIBRARY_ACCESSORS:
             return ()
         if low in wpe.wordpress_functions():
-            if wpe.writes_by_name(low) and not wpe.reads_by_name(low):
+            if wpe.writes_by_name(low) and not wpe.reads_by_name(low) and not low.startswith(wpe.CORE_RUNTIME_PREFIXES):
                 return (Effect(wpe.UNKNOWN, "unresolved", what, "a WordPress function whose effect is not modelled", call.span),)
             return ()
         target = self.index.function(call.name, fn.namespace)
