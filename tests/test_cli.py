@@ -14,16 +14,64 @@ from tests import sarif_check
 DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo-plugin"
 
 
+FIRST_FINDING = """\
+fixtures/demo-plugin/acme-forms.php:30:28: WPR005 [error] POST, PUT /acme-forms/v1/settings accepts writes from anyone
+   |
+30 |         'permission_callback' => 'acme_forms_allow',
+   |                                  ^^^^^^^^^^^^^^^^^^
+  ::: fixtures/demo-plugin/includes/permissions.php:8:1
+ 8 | function acme_forms_allow() {
+   | ----------------------------- acme_forms_allow() only returns true
+   why: its permission_callback acme_forms_allow() only returns true, so core lets every request
+        through at the permission stage and anonymous visitors run the callback as user 0
+   fix: Check a capability instead, e.g. 'permission_callback' => function () { return current_user_can( 'edit_posts' ); }."""
+
+
 def test_scan_demo_text(capsys, monkeypatch) -> None:
+    """Headline, the source line with a caret under the span, the related line where the fix goes, why and
+    fix; every path relative to the current directory; the summary says how many files hold problems."""
     monkeypatch.setenv("NO_COLOR", "1")
-    assert main(["scan", str(DEMO)]) == 1
+    monkeypatch.chdir(DEMO.parent.parent)
+    assert main(["scan", "fixtures/demo-plugin"]) == 1
     out = capsys.readouterr().out
-    assert "acme-forms.php:30:28: WPR005 [error] POST, PUT /acme-forms/v1/settings accepts writes from anyone" in out
-    assert "   30 |         'permission_callback' => 'acme_forms_allow'," in out
+    blocks = out.split("\n\n")
+    assert blocks[0] == FIRST_FINDING
     assert "\033[" not in out
-    assert out.rstrip().endswith("Found 9 problems (7 errors, 1 warning, 1 note) in 4 files.")
+    assert out.endswith("\nFound 9 problems (7 errors, 1 warning, 1 note) in 4 of 4 files.\n")
+    # a path inside a message has the same base as the header's
+    assert "(fixtures/demo-plugin/acme-forms.php:66)" in out and "(acme-forms.php:66)" not in out
 
 
+def test_text_caret_lines_up_under_tabs_and_wide_characters(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.php").write_text(
+        "<?php\nregister_rest_route( 'a/v1', '/x', array( 'methods' => 'POST', 'callback' => 'f',\n"
+        "\t/* 日本 */ 'permission_callback' => '__return_true' ) );\n"
+    )
+    main(["scan", "."])
+    lines = capsys.readouterr().out.splitlines()
+    code, caret = lines[2], lines[3]
+    assert code == "3 |     /* 日本 */ 'permission_callback' => '__return_true' ) );"
+    start = caret.index("^")
+    assert caret[start:].rstrip() == "^" * len("'__return_true'")
+    # the caret starts under the quote: tab = 4 columns, each CJK character 2
+    assert start == len("3 | ") + 4 + len("/* ") + 4 + len(" */ 'permission_callback' => ")
+
+
+def test_text_shows_a_window_of_a_minified_line(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.chdir(tmp_path)
+    filler = "var a=1;" * 2000
+    (tmp_path / "p.php").write_text(
+        "<?php /* " + filler + " */ register_rest_route( 'a/v1', '/x', array( 'methods' => 'POST', 'callback' => 'f', "
+        "'permission_callback' => '__return_true' ) );\n"
+    )
+    main(["scan", "."])
+    lines = capsys.readouterr().out.splitlines()
+    code, caret = lines[2], lines[3]
+    assert len(code) < 140 and code.startswith("1 | …") and "'__return_true'" in code
+    assert code[caret.index("^") :].startswith("'__return_true'")
 def test_no_path_scans_the_current_directory(capsys, monkeypatch) -> None:
     monkeypatch.chdir(DEMO)
     assert main(["scan", "--format", "json"]) == 1
@@ -63,7 +111,9 @@ def test_json_schema(capsys) -> None:
     assert data["version"] == 1 and data["tool"] == {"name": "wp-rest-lint", "version": __version__}
     assert data["summary"]["by_level"] == {"note": 1, "warning": 1, "error": 7}
     finding = data["findings"][0]
-    assert set(finding) == {"code", "name", "level", "message", "path", "line", "column", "end_line", "end_column", "related"}
+    assert set(finding) == {"code", "name", "level", "message", "headline", "why", "fix", "path", "line", "column", "end_line", "end_column", "related"}
+    assert finding["headline"] == "POST, PUT /acme-forms/v1/settings accepts writes from anyone"
+    assert finding["fix"].startswith("Check a capability instead")
     assert data["errors"] == []
 
 

@@ -88,7 +88,7 @@ def test_suppressed_findings_never_reach_sarif(demo: Path, capsys) -> None:
     plugin = demo / "acme-forms.php"
     plugin.write_text(
         plugin.read_text().replace(
-            "'permission_callback' => 'acme_forms_allow', // expect: WPR005",
+            "'permission_callback' => 'acme_forms_allow',",
             "'permission_callback' => 'acme_forms_allow', // wp-rest-lint: ignore WPR005 -- settings are public on this site",
         )
     )
@@ -113,7 +113,7 @@ def test_baseline_survives_code_moving_and_reports_only_new_and_stale(demo: Path
     # Code moves: twenty lines inserted at the top shift every finding down; nothing becomes "new".
     text = text.replace("defined( 'ABSPATH' ) || exit;", "defined( 'ABSPATH' ) || exit;\n" + "// moved\n" * 20)
     # A new bug, and one old bug fixed.
-    text = text.replace("'permission_callback' => false, // expect: WPR006", "'permission_callback' => 'acme_forms_can_manage',")
+    text = text.replace("'permission_callback' => false,", "'permission_callback' => 'acme_forms_can_manage',")
     text += "\nadd_filter( 'rest_authentication_errors', '__return_true' );\n"
     plugin.write_text(text)
     assert main(["scan", str(demo), "--baseline", str(baseline), "--format", "json"]) == 1

@@ -32,12 +32,16 @@ def render(result: ScanResult, context: OutputContext) -> str:
     findings = []
     for finding in result.findings:
         counts[finding.level] += 1
+        parts = finding.explanation()
         findings.append(
             {
                 "code": finding.code,
                 "name": names.get(finding.code, ""),
                 "level": finding.level,
                 "message": finding.plain_message(),
+                "headline": parts.headline,
+                "why": parts.why,
+                "fix": parts.fix,
                 **_location(finding.span),
                 "related": [{**_location(r.span), "message": r.message} for r in finding.related],
             }

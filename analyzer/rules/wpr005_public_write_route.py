@@ -118,8 +118,8 @@ def check(model: PluginModel) -> Iterator[Finding]:
             message = (
                 f"{_text.routes(unverified)} accepts writes from anyone: its permission_callback {grants}, so core "
                 f"lets every request through at the permission stage and anonymous visitors run the callback as "
-                f"user 0. Check a capability instead, e.g. 'permission_callback' => fn() => "
-                f"current_user_can( 'edit_posts' )."
+                f"user 0. Check a capability instead, e.g. 'permission_callback' => function () {{ return "
+                f"current_user_can( 'edit_posts' ); }}."
             )
             yield Finding(RULE.code, RULE.level, message, span, tuple(related))
             continue
