@@ -46,9 +46,10 @@ class Entry:
     message: str = ""
 
 
-def write(path: Path, findings: list[Finding], sources: dict[str, SourceFile]) -> int:
+def write(path: Path, findings: list[Finding], sources: dict[str, SourceFile], kept: list[Entry] | None = None) -> int:
+    """Record ``findings``, plus ``kept`` entries of the previous baseline that this scan could not check."""
     entries = sorted(
-        (Entry(f.code, f.span.path, fingerprint(f, sources.get(f.span.path)), f.plain_message()) for f in findings),
+        [*(Entry(f.code, f.span.path, fingerprint(f, sources.get(f.span.path)), f.plain_message()) for f in findings), *(kept or [])],
         key=lambda e: (e.path, e.code, e.fingerprint),
     )
     document = {
@@ -75,16 +76,16 @@ def load(path: Path) -> list[Entry]:
         raise BaselineError(f"{path}: malformed entry (needs code, path and fingerprint)") from None
 
 
-def apply(findings: list[Finding], entries: list[Entry], sources: dict[str, SourceFile]) -> tuple[list[Finding], int, list[Entry]]:
-    """Findings not in the baseline, how many were matched, and the entries that matched nothing."""
+def apply(findings: list[Finding], entries: list[Entry], sources: dict[str, SourceFile]) -> tuple[list[Finding], list[Finding], list[Entry]]:
+    """Findings not in the baseline, the findings it matched, and the entries that matched nothing."""
     remaining = Counter((e.code, e.path, e.fingerprint) for e in entries)
     kept: list[Finding] = []
-    matched = 0
-    for finding in findings:
+    matched: list[Finding] = []
+    for finding in sorted(findings, key=lambda f: f.sort_key):
         key = (finding.code, finding.span.path, fingerprint(finding, sources.get(finding.span.path)))
         if remaining[key] > 0:
             remaining[key] -= 1
-            matched += 1
+            matched.append(finding)
         else:
             kept.append(finding)
     stale = []
@@ -94,3 +95,16 @@ def apply(findings: list[Finding], entries: list[Entry], sources: dict[str, Sour
             remaining[key] -= 1
             stale.append(entry)
     return kept, matched, stale
+
+
+def stable_ids(findings: list[Finding], sources: dict[str, SourceFile]) -> list[str]:
+    """An id per finding that survives code moving above it: the baseline fingerprint (rule, path, the
+    code around the finding) and, for findings sharing one, their order in the file (``<hash>:<n>``).
+    Used where a tool tracks findings across runs: SARIF partialFingerprints, GitLab's fingerprint."""
+    seen: Counter[str] = Counter()
+    ids = []
+    for finding in findings:
+        hashed = fingerprint(finding, sources.get(finding.span.path))
+        seen[hashed] += 1
+        ids.append(f"{hashed}:{seen[hashed]}")
+    return ids

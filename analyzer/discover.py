@@ -48,6 +48,8 @@ def discover(paths: list[Path], excludes: list[str] | None = None, defaults: tup
     seen: set[str] = set()
     for path in paths:
         resolved = path.resolve()
+        if not resolved.exists():
+            continue  # a file given on standard input that is not on disk yet
         if resolved.is_file():
             rel = resolved.relative_to(root).as_posix()
             if languages.language_of(rel) and rel not in seen:
@@ -59,16 +61,22 @@ def discover(paths: list[Path], excludes: list[str] | None = None, defaults: tup
                 seen.add(rel)
                 found.files.append(rel)
     found.files.sort()
+    found.library_files = library_files(root, root, excludes, defaults, seen)
+    return found
+
+
+def library_files(root: Path, base: Path, excludes: list[str] | None, defaults: tuple[str, ...], seen: set[str]) -> list[str]:
+    """The files of the bundled libraries (LIBRARY_DIRS) directly under ``base``, relative to ``root``."""
     library_spec = _spec([p for p in defaults if p not in LIBRARY_DIRS] + list(excludes or []))
+    found: list[str] = []
     for library in (d for d in LIBRARY_DIRS if d in defaults):
-        top = root / library.rstrip("/")
+        top = base / library.rstrip("/")
         if top.is_dir() and not top.is_symlink():
             ignored: list[str] = []
             for rel in _walk(root, top, library_spec, Discovery(root, problems=ignored)):  # type: ignore[arg-type]
                 if rel not in seen:
-                    found.library_files.append(rel)
-    found.library_files.sort()
-    return found
+                    found.append(rel)
+    return sorted(found)
 
 
 def _walk(root: Path, top: Path, exclude_spec: pathspec.PathSpec, found: Discovery):

@@ -188,3 +188,132 @@ def test_internal_error_is_one_line(monkeypatch, capsys) -> None:
     monkeypatch.setattr(analyzer.cli, "scan", boom)
     assert main(["scan", str(DEMO)]) == 2
     assert capsys.readouterr().err == "wp-rest-lint: internal error: RuntimeError: kaboom\n"
+
+
+# --- errors are one line -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["scan", "--fromat", "json"], "wp-rest-lint scan: error: unknown option '--fromat' (did you mean '--format'?); see 'wp-rest-lint scan --help'"),
+        (["scan", "--write", "b.json"], "wp-rest-lint scan: error: unknown option '--write' (did you mean '--write-baseline'?)"),
+        (["sacn"], "wp-rest-lint: error: unknown command 'sacn' (did you mean 'scan'?); choose from scan, rules, rule"),
+        (["scan", "--fail-on", "erorr"], "wp-rest-lint scan: error: unknown value for --fail-on 'erorr' (did you mean 'error'?)"),
+        (["scan", "--format", "sarfi"], "wp-rest-lint scan: error: --format: unknown format 'sarfi' (did you mean 'sarif'?)"),
+        (["scan", "--select", ""], "wp-rest-lint scan: error: --select: names no rule"),
+        (["scan", "--ignore", "WPR16"], "wp-rest-lint scan: error: --ignore: unknown rule 'WPR16' (did you mean 'WPR016'?)"),
+        (["scan", "--select", "WPR005", "--ignore", "WPR005"], "wp-rest-lint: error: no rule is left to run"),
+        (["scan", "--format", "sarif", "--format", "json"], "wp-rest-lint: error: only one report can go to standard output"),
+        (["rule", "public-write-rout"], "wp-rest-lint: error: unknown rule 'public-write-rout' (did you mean 'public-write-route'?)"),
+        (["rule", "WPR999"], "wp-rest-lint: error: unknown rule 'WPR999'"),
+        (["rules", "--format", "yaml"], "wp-rest-lint rules: error: unknown value for --format 'yaml'; choose from text, json"),
+    ],
+)
+def test_usage_errors_are_one_line_on_the_subcommand(argv, message, capsys) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1, err
+
+
+def test_no_arguments_prints_help(capsys) -> None:
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: wp-rest-lint") and "scan" in err and "rules" in err
+
+
+@pytest.mark.parametrize("kind", ["directory", "under a file"])
+def test_unwritable_output_fails_before_the_scan(kind: str, tmp_path: Path, capsys, monkeypatch) -> None:
+    import analyzer.cli
+
+    monkeypatch.setattr(analyzer.cli, "scan", lambda *a, **k: pytest.fail("scanned before checking -o"))
+    (tmp_path / "file").write_text("")
+    target = tmp_path if kind == "directory" else tmp_path / "file" / "report.sarif"
+    assert main(["scan", str(DEMO), "--format", "sarif", "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    expected = "it is a directory" if kind == "directory" else f"{tmp_path / 'file'} is not a directory"
+    assert err == f"wp-rest-lint: error: cannot write the report to {target}: {expected}\n"
+
+
+def test_config_directory_is_named_as_such(tmp_path: Path, capsys) -> None:
+    assert main(["scan", str(DEMO), "--config", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"wp-rest-lint: error: --config {tmp_path} is a directory; name the file (.wp-rest-lint.toml or pyproject.toml)\n"
+
+
+def test_paths_may_follow_options(capsys) -> None:
+    main(["scan", str(DEMO / "includes"), "--format", "json", str(DEMO / "assets")])
+    assert json.loads(capsys.readouterr().out)["summary"]["files_seen"] == 3  # two PHP files and admin.js
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+@pytest.mark.parametrize("to_group", [True, False], ids=["terminal", "kill"])
+def test_ctrl_c_exits_130_at_once_with_jobs(tmp_path: Path, to_group: bool) -> None:
+    """Ctrl-C on a terminal reaches the whole process group, `kill -INT` only the main process: either way
+    the scan stops in a moment with 130 and one line, and no parse worker is left behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    body = "".join(f"function acme_f{i}( $a ) {{ return array( 'k{i}' => $a + {i}, 'v' => array( 1, 2, 3 ) ); }}\n" for i in range(400))
+    for n in range(120):
+        (tmp_path / f"r{n}.php").write_text(
+            f"<?php\nregister_rest_route( 'a/v1', '/r{n}', array( 'methods' => 'POST', 'callback' => 'f', 'permission_callback' => 'acme_f{n}' ) );\n{body}"
+        )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "analyzer", "scan", str(tmp_path), "--jobs", "2", "--format", "json"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(_children(process.pid)) < 2 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        workers = _children(process.pid)
+        assert len(workers) >= 2, "the parse pool never started"
+        if to_group:
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            os.kill(process.pid, signal.SIGINT)
+        try:
+            _, err = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            pytest.fail("the scan did not stop on Ctrl-C")
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+    assert process.returncode == 130
+    assert err == "wp-rest-lint: interrupted\n"
+    time.sleep(0.2)
+    assert not [w for w in workers if Path(f"/proc/{w}").exists() and "Z" not in Path(f"/proc/{w}/stat").read_text().split()[2]]
+
+
+# --- a run that checked nothing is not green -------------------------------------------------------
+
+
+@pytest.mark.parametrize("content", [{}, {"README.md": "# x\n", "style.css": "body{}\n"}])
+def test_nothing_to_scan_is_an_error(content: dict[str, str], tmp_path: Path, capsys) -> None:
+    for name, text in content.items():
+        (tmp_path / name).write_text(text)
+    assert main(["scan", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"wp-rest-lint: error: nothing to scan: {tmp_path} holds no file the analyzer reads (.inc .php")
+    assert captured.err.count("\n") == 1
+
+
+def test_pre_commit_file_lists_without_our_files_stay_green(tmp_path: Path, capsys) -> None:
+    (tmp_path / "README.md").write_text("# x\n")
+    assert main(["scan", "--only-files", str(tmp_path / "README.md")]) == 0
+    assert main(["scan", "--only-files", str(tmp_path)]) == 0
+    capsys.readouterr()

@@ -211,10 +211,10 @@ def test_file_that_disappears_during_the_scan(plugin: Path, monkeypatch) -> None
     (plugin / "gone.php").write_text("<?php " + ROUTE)
     real = analyzer.scan.read_source
 
-    def vanishing(root, rel, limit):
+    def vanishing(root, rel, limit, stdin=None):
         if rel == "gone.php":
             (root / rel).unlink()
-        return real(root, rel, limit)
+        return real(root, rel, limit, stdin)
 
     monkeypatch.setattr(analyzer.scan, "read_source", vanishing)
     result = scan([plugin])
