@@ -127,7 +127,7 @@ def check_case(case: Path) -> tuple[ScanResult, list[str]]:
         problems.append(
             f"{extra.path}:{extra.line}: unexpected {extra.code} [{extra.level}]: {actual[extra].plain_message()}"
         )
-    fact_lines = result.model.fact_lines() if result.model is not None else set()
+    fact_lines = set().union(*(plugin.model.fact_lines() for plugin in result.plugins if plugin.model is not None))
     for path, source in result.sources.items():  # a suppression comment is something to mark ok, too
         fact_lines.update((path, s.span.line) for s in suppressions.find(source))
     for path, line, code in sorted(annotations.ok):

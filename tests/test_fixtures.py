@@ -13,7 +13,8 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 RULE_CASES = sorted(p for p in (FIXTURES / "rules").glob("*/*") if p.is_dir())
 SUPPRESSION_CASES = sorted(p for p in (FIXTURES / "suppressions").glob("*") if p.is_dir())
 PLUGIN_CASES = sorted(p for p in (FIXTURES / "plugins").glob("*") if p.is_dir())  # whole plugins, as users bring them
-ALL_CASES = [FIXTURES / "demo-plugin", *SUPPRESSION_CASES, *PLUGIN_CASES, *RULE_CASES]
+PROJECT_CASES = sorted(p for p in (FIXTURES / "projects").glob("*") if p.is_dir())  # several plugins in one tree
+ALL_CASES = [FIXTURES / "demo-plugin", *SUPPRESSION_CASES, *PLUGIN_CASES, *PROJECT_CASES, *RULE_CASES]
 MODEL_RULES = [m for m in REGISTRY if m.RULE.queries]  # rules over the model; the rest come from the filter step
 
 

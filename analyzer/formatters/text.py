@@ -30,6 +30,7 @@ _BOLD, _DIM, _BLUE, _RESET = "\033[1m", "\033[2m", "\033[34m", "\033[0m"
 TAB = 4
 MAX_SNIPPET = 120  # display columns of a source line shown; minified JS has lines of 100 KB
 WRAP = 100
+MAX_LISTED = 10  # plugins named in the summary of a scan holding several
 
 
 def _plural(n: int, word: str) -> str:
@@ -140,6 +141,14 @@ def render(result: ScanResult, context: OutputContext) -> str:
         summary.append(f"Found {_plural(len(result.findings), 'problem')} ({', '.join(parts)}) in {with_findings} of {_plural(seen, 'file')}.")
     else:
         summary.append(f"No problems found in {_plural(seen, 'file')}.")
+    separate = [p for p in result.plugins if p.kind != "files"]
+    if len(result.plugins) > 1 and separate:
+        # Several plugins in one scan: say which were analysed apart, so a finding's plugin is clear.
+        loose = sum(p.files for p in result.plugins if p.kind == "files")
+        named = [f"{context.display_prefix}{p.path} ({p.kind} {p.name})" for p in separate[:MAX_LISTED]]
+        more = f" and {len(separate) - MAX_LISTED} more" if len(separate) > MAX_LISTED else ""
+        outside = f"; {_plural(loose, 'file')} outside them" if loose else ""
+        summary.append(f"Analysed each plugin and theme on its own: {', '.join(named)}{more}{outside}.")
     if result.bundles_skipped:
         count = len(result.bundles_skipped)
         copies = f"{count} compiled {'copy' if count == 1 else 'copies'}"
