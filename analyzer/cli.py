@@ -26,7 +26,6 @@ from analyzer.scan import DEFAULT_MAX_FILE_SIZE, MIB, ScanOptions, ScanResult, s
 from analyzer.source import printable_path
 
 PROG = "wp-rest-lint"
-INFORMATION_URI = "https://github.com/wp-rest-lint/wp-rest-lint"
 
 
 class UsageError(Exception):

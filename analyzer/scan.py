@@ -14,7 +14,7 @@ import multiprocessing
 import re
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 
@@ -31,7 +31,7 @@ from analyzer.model import PluginModel
 from analyzer.parse import PhpParser
 from analyzer.php import ir
 from analyzer.php.extract import MAX_DEPTH
-from analyzer.source import SourceFile
+from analyzer.source import SourceFile, Span
 
 MAX_DEMAND_ROUNDS = 6
 MIB = 1024 * 1024
@@ -453,6 +453,19 @@ def analyse_plugin(
     return PluginAnalysis(found, directives, model)
 
 
+def _first_line(finding: Finding, sources: dict[str, SourceFile]) -> Finding:
+    """A finding's span cut to the line it starts on (up to that line's end). A 9-line add_filter call as
+    the region of a code-scanning alert shows on a pull request only when all nine lines changed; the
+    related locations keep their whole span."""
+    span = finding.span
+    source = sources.get(span.path)
+    if span.end_line == span.line or source is None:
+        return finding
+    row = span.line - 1
+    end = source.utf16_column(row, len(source.line_bytes(row).rstrip()))
+    return replace(finding, span=Span(span.path, span.line, span.column, span.line, max(end, span.column + 1)))
+
+
 def _parts(discovery: Discovery, found: list[roots.Root], excludes: list[str], defaults: tuple[str, ...]) -> list[tuple[roots.Root | None, Discovery]]:
     """The discovery cut along the plugins and themes it holds; files outside them form one more part."""
     if not found or (len(found) == 1 and not found[0].path):
@@ -506,7 +519,7 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress: Progre
     result.model = result.plugins[0].model if len(result.plugins) == 1 else None
     result.bundles_skipped.sort()
 
-    found = [f for f in found if options.reports(f.span.path)]
+    found = [_first_line(f, result.sources) for f in found if options.reports(f.span.path)]
     directives = [d for d in directives if options.reports(d.span.path)]
     codes = {rule.RULE.code for rule in enabled}
     baseline = options.baseline

@@ -111,7 +111,7 @@ def test_json_schema(capsys) -> None:
     assert data["version"] == 1 and data["tool"] == {"name": "wp-rest-lint", "version": __version__}
     assert data["summary"]["by_level"] == {"note": 1, "warning": 1, "error": 7}
     finding = data["findings"][0]
-    assert set(finding) == {"code", "name", "level", "message", "headline", "why", "fix", "path", "line", "column", "end_line", "end_column", "related"}
+    assert set(finding) == {"code", "name", "level", "message", "headline", "why", "fix", "path", "line", "column", "end_line", "end_column", "plugin", "related"}
     assert finding["headline"] == "POST, PUT /acme-forms/v1/settings accepts writes from anyone"
     assert finding["fix"].startswith("Check a capability instead")
     assert data["errors"] == []
@@ -135,7 +135,13 @@ def test_sarif_uris_relative_to_git_root(tmp_path: Path, capsys) -> None:
     (plugin / "a.php").write_text("<?php register_rest_route( 'a/v1', '/x', array( 'methods' => 'DELETE', 'callback' => 'f' ) );\n")
     main(["scan", str(plugin), "--format", "sarif"])
     log = sarif_check.assert_valid_sarif(capsys.readouterr().out)
-    assert log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "wp-content/plugins/acme/a.php"
+    run = log["runs"][0]
+    assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "wp-content/plugins/acme/a.php"
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
+    # each plugin of a monorepo gets its own code-scanning category unless one is given
+    assert run["automationDetails"]["id"] == "wp-rest-lint/wp-content/plugins/acme/"
+    main(["scan", str(plugin), "--format", "sarif", "--sarif-category", "acme"])
+    assert json.loads(capsys.readouterr().out)["runs"][0]["automationDetails"]["id"] == "acme/"
 
 
 def test_missing_path_is_a_usage_error(capsys) -> None:

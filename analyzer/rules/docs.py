@@ -38,3 +38,27 @@ def as_page(module: ModuleType) -> str:
     """The whole doc as a Markdown page with a title line."""
     rule = module.RULE
     return f"# {rule.code} {rule.name}\n\nLevel: {rule.level}. {rule.summary}\n\n{text(module)}\n"
+
+
+def plain_text(module: ModuleType) -> str:
+    """The doc without Markdown, for readers that show text as it is (SARIF ``help.text``): headings as
+    lines of their own, code blocks indented, ``code``, **bold** and [links](url) as plain words."""
+    lines: list[str] = []
+    in_code = False
+    for line in text(module).splitlines():
+        if line.startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code:
+            lines.append("    " + line)
+            continue
+        heading = re.match(r"^#+\s+(.*)$", line)
+        if heading:
+            if lines and lines[-1]:
+                lines.append("")
+            lines.append(heading.group(1).strip())
+            continue
+        line = re.sub(r"\[([^\]]*)\]\(([^)]*)\)", r"\1 (\2)", line)
+        line = re.sub(r"\*\*([^*]+)\*\*", r"\1", line)
+        lines.append(re.sub(r"`([^`]*)`", r"\1", line))
+    return "\n".join(lines).strip() + "\n"
