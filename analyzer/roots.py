@@ -20,6 +20,9 @@ from pathlib import Path
 
 HEADER_BYTES = 8192  # get_file_data() reads this much
 CONTAINERS = frozenset({"plugins", "mu-plugins", "themes"})
+# WordPress core's own folders never hold a plugin (wp-admin/includes/plugin.php documents the header with
+# an example "Plugin Name:" line, which get_file_data() would read).
+CORE_DIRS = frozenset({"wp-admin", "wp-includes"})
 # get_file_data(): '/^(?:[ \t]*<?php)?[ \t\/*#@]*' . $field . ':(.*)$/mi'
 _PLUGIN = re.compile(rb"^(?:[ \t]*<\?php)?[ \t/*#@]*Plugin Name:(.*)$", re.M | re.I)
 _THEME = re.compile(rb"^(?:[ \t]*<\?php)?[ \t/*#@]*Theme Name:(.*)$", re.M | re.I)
@@ -57,7 +60,7 @@ def root_at(directory: Path, php_files: list[str] | None = None) -> tuple[str, s
 
     ``php_files`` are the names of the PHP files directly in it, when the caller already knows them.
     """
-    if directory.name in CONTAINERS:
+    if directory.name in CONTAINERS or CORE_DIRS.intersection(directory.parts):
         return None
     if php_files is None:
         try:

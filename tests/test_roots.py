@@ -32,10 +32,12 @@ def test_outermost_header_wins_and_plugin_folders_are_containers(tmp_path: Path)
             "themes/acme-theme/functions.php": "<?php\n",
             "themes/acme-theme/style.css": "/*\nTheme Name: Acme Theme\n*/\n",
             "themes/no-theme/functions.php": "<?php\n",
+            # core documents the header with an example; its folders never hold a plugin
+            "wp-admin/includes/plugin.php": "<?php\n/**\n * Reads the header:\n *\n *     /*\n *     Plugin Name: Name of the plugin.\n */\n",
         },
     )
     files = ["plugins/acme/acme.php", "plugins/acme/includes/rest.php", "plugins/acme/lib/action-scheduler/action-scheduler.php",
-             "plugins/hello.php", "themes/acme-theme/functions.php", "themes/no-theme/functions.php"]
+             "plugins/hello.php", "themes/acme-theme/functions.php", "themes/no-theme/functions.php", "wp-admin/includes/plugin.php"]
     found = roots.find(tmp_path, files)
     assert found == [
         roots.Root("plugins/acme", "plugin", "Acme", "plugins/acme/acme.php"),
