@@ -35,7 +35,7 @@ def fingerprint(finding: Finding, source: SourceFile | None) -> str:
         before = next((_folded(lines[i]) for i in range(index - 1, -1, -1) if lines[i].strip()), "")
         after = next((_folded(lines[i]) for i in range(index + 1, len(lines)) if lines[i].strip()), "")
         context += [before, _folded(lines[index]) if index < len(lines) else "", after]
-    return hashlib.sha256("\n".join(context).encode()).hexdigest()[:20]
+    return hashlib.sha256("\n".join(context).encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,8 @@ def write(path: Path, findings: list[Finding], sources: dict[str, SourceFile], k
         "tool": "wp-rest-lint",
         "findings": [{"code": e.code, "path": e.path, "fingerprint": e.fingerprint, "message": e.message} for e in entries],
     }
-    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    # A file name that is not UTF-8 (kept as surrogates) is written as a JSON \udcXX escape, read back as is.
+    path.write_bytes((json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace"))
     return len(entries)
 
 

@@ -25,7 +25,7 @@ def render(result: ScanResult, context: OutputContext) -> str:
             {
                 "description": f"{finding.code}: {finding.plain_message(context.uri_prefix)}",
                 "check_name": finding.code,
-                "fingerprint": hashlib.md5(f"{finding.code}:{context.uri_prefix}{span.path}:{stable}".encode(), usedforsecurity=False).hexdigest(),
+                "fingerprint": hashlib.md5(f"{finding.code}:{context.uri_prefix}{span.path}:{stable}".encode("utf-8", "surrogateescape"), usedforsecurity=False).hexdigest(),
                 "severity": SEVERITY[finding.level],
                 "location": {
                     "path": printable_path(context.uri_prefix + span.path),

@@ -145,7 +145,7 @@ def render(result: ScanResult, context: OutputContext) -> str:
     if len(result.plugins) > 1 and separate:
         # Several plugins in one scan: say which were analysed apart, so a finding's plugin is clear.
         loose = sum(p.files for p in result.plugins if p.kind == "files")
-        named = [f"{context.display_prefix}{p.path} ({p.kind} {p.name})" for p in separate[:MAX_LISTED]]
+        named = [f"{printable_path(context.display_prefix + p.path)} ({p.kind} {p.name})" for p in separate[:MAX_LISTED]]
         more = f" and {len(separate) - MAX_LISTED} more" if len(separate) > MAX_LISTED else ""
         outside = f"; {_plural(loose, 'file')} outside them" if loose else ""
         summary.append(f"Analysed each plugin and theme on its own: {', '.join(named)}{more}{outside}.")
