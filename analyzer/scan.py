@@ -210,7 +210,7 @@ class _Parsed:
         if self.jobs > 1 and len(files) > 1:
             # multiprocessing.Pool rather than ProcessPoolExecutor: leaving its with-block on Ctrl-C
             # terminates the workers at once, where the executor waits for (or hangs on) them.
-            with multiprocessing.get_context("fork").Pool(min(self.jobs, len(files)), initializer=_quiet_worker) as pool:
+            with multiprocessing.Pool(min(self.jobs, len(files)), initializer=_quiet_worker) as pool:
                 for done, outcome in enumerate(pool.imap(_facts_of_pair, files, chunksize=4), 1):
                     self.report(phase, done, len(files))
                     yield outcome
