@@ -56,6 +56,8 @@ def discover(paths: list[Path], excludes: list[str] | None = None, defaults: tup
     seen: set[str] = set()
     for path in paths:
         resolved = path.resolve()
+        if not resolved.exists():
+            continue  # a file given on standard input that is not on disk yet
         if resolved.is_file():
             rel = resolved.relative_to(root).as_posix()
             if languages.language_of(rel) and rel not in seen:

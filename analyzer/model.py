@@ -96,7 +96,7 @@ class PluginModel:
             # A capability or login test is passed by the cookie alone: it is what the nonce protects, not a
             # credential the request carries.
             if credential is None or credential.kind in ("capability", "login"):
-                found.append((ret, why, fake))
+                found.append((ret, why, credential if credential is not None else fake))
         return found
 
     # --- callables and classes ------------------------------------------------------------------------

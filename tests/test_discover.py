@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 from analyzer import prefilter, rules
-from analyzer.cli import _use_color
+from analyzer.outputs import use_color as _use_color
 from analyzer.discover import discover
 from analyzer.scan import ScanOptions, scan
 
@@ -104,8 +104,11 @@ class _Stream(io.StringIO):
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
     assert _use_color(_Stream(tty=True))
     assert not _use_color(_Stream(tty=False))
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert _use_color(_Stream(tty=False))
     monkeypatch.setenv("NO_COLOR", "1")
     assert not _use_color(_Stream(tty=True))
 

@@ -202,6 +202,13 @@ def test_non_utf8_file_names(plugin: Path, capsys) -> None:
     assert "r%E9sum%E9.php" in uris
     assert main(["scan", str(plugin)]) == 1  # text output to a UTF-8 stream does not fail either
     assert "r\ufffdsum\ufffd.php:2:" in capsys.readouterr().out
+    from analyzer.formatters import FORMATS
+
+    for name in FORMATS:  # every format, and the baseline, take such a name
+        assert main(["scan", str(plugin), "--format", name]) == 1, name
+    assert main(["scan", str(plugin), "--write-baseline", str(plugin.parent / "b.json")]) == 0
+    assert main(["scan", str(plugin), "--baseline", str(plugin.parent / "b.json")]) == 0  # and matches it again
+    assert "internal error" not in capsys.readouterr().err
 
 
 def test_unreadable_file(plugin: Path, monkeypatch) -> None:
@@ -223,10 +230,10 @@ def test_file_that_disappears_during_the_scan(plugin: Path, monkeypatch) -> None
     (plugin / "gone.php").write_text("<?php " + ROUTE)
     real = analyzer.scan.read_source
 
-    def vanishing(root, rel, limit):
+    def vanishing(root, rel, limit, stdin=None):
         if rel == "gone.php":
             (root / rel).unlink()
-        return real(root, rel, limit)
+        return real(root, rel, limit, stdin)
 
     monkeypatch.setattr(analyzer.scan, "read_source", vanishing)
     result = scan([plugin])

@@ -84,3 +84,28 @@ def test_every_rule_was_observed_live(module) -> None:
     section = docs.observed_section(code)
     assert section.startswith("## Observed") and "WordPress 6." in section and "Chromium" in section
     assert section in docs.as_page(module)
+
+
+# Syntax newer than PHP 7.0, which WordPress still runs on: arrow functions (7.4), nullsafe calls and match (8.0).
+_NEWER_PHP = re.compile(r"\bfn\s*\(|\?->|\bmatch\s*\(")
+
+
+@pytest.mark.parametrize("module", REGISTRY, ids=lambda m: m.RULE.code)
+def test_suggested_fix_in_the_docs_runs_on_old_php(module) -> None:
+    assert not _NEWER_PHP.search(docs.sections(module)["Use instead"])
+
+
+def test_suggested_fixes_in_findings_run_on_old_php() -> None:
+    from pathlib import Path
+
+    from analyzer.scan import scan
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    cases = [fixtures / "demo-plugin", *sorted(p for p in fixtures.glob("*/*") if p.is_dir())]
+    seen = 0
+    for case in cases:
+        for finding in scan([case]).findings:
+            parts = finding.explanation()
+            assert not _NEWER_PHP.search(parts.fix + " " + parts.why), f"{case.name}: {finding.code}: {parts.fix}"
+            seen += bool(parts.fix)
+    assert seen > 100

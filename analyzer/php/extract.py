@@ -8,7 +8,6 @@ RecursionError.
 
 from __future__ import annotations
 
-import codecs
 import re
 
 from analyzer import queries, suppressions, wordpress
@@ -886,11 +885,25 @@ def _const_name(name: str) -> str:
     return "NAMESPACE" if name == NAMESPACE_PLACEHOLDER else name
 
 
+_PHP_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "e": "\x1b", "f": "\f", "\\": "\\", "$": "$", '"': '"'}
+
+
 def _decode_escape(raw: bytes) -> str:
+    """One escape sequence of a double-quoted PHP string, as PHP reads it: an unknown one (``\\d`` in a
+    route regex) stays as written. Not Python's unicode_escape, whose rules differ (and warn on ``\\$``)."""
+    body = raw[1:].decode("utf-8", "replace")
     try:
-        return codecs.decode(raw, "unicode_escape") if not raw.startswith(b"\\u") else chr(int(raw[3:-1], 16))
-    except (UnicodeDecodeError, ValueError):
-        return raw.decode("utf-8", "replace")
+        if body in _PHP_ESCAPES:
+            return _PHP_ESCAPES[body]
+        if body.startswith("u{") and body.endswith("}"):
+            return chr(int(body[2:-1], 16))
+        if body[:1] == "x" and 2 <= len(body) <= 3:
+            return chr(int(body[1:], 16))
+        if body.isdigit() and len(body) <= 3 and "8" not in body and "9" not in body:
+            return chr(int(body, 8) & 0xFF)
+    except ValueError:
+        pass
+    return raw.decode("utf-8", "replace")
 
 
 def extract(source: SourceFile, tree) -> ir.PhpFacts:

@@ -133,3 +133,32 @@ def observed_section(code: str) -> str:
 def help_text(module: ModuleType) -> str:
     """The rule's doc with what the live run observed: SARIF help, ``wp-rest-lint rule``, docs/rules."""
     return f"{text(module)}\n\n{observed_section(module.RULE.code)}"
+
+
+def plain_text(module: ModuleType) -> str:
+    """:func:`help_text` without Markdown, for readers that show text as it is (SARIF ``help.text``): headings
+    as lines of their own, code blocks indented, ``code``, **bold** and [links](url) as plain words, tables as
+    rows of cells."""
+    lines: list[str] = []
+    in_code = False
+    for line in help_text(module).splitlines():
+        if line.startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code:
+            lines.append("    " + line)
+            continue
+        heading = re.match(r"^#+\s+(.*)$", line)
+        if heading:
+            if lines and lines[-1]:
+                lines.append("")
+            lines.append(heading.group(1).strip())
+            continue
+        if re.match(r"^\|[-| ]+\|$", line):
+            continue  # a table's header separator
+        if line.startswith("|"):
+            line = " — ".join(cell.strip().replace("\\|", "|") for cell in line.strip("|").split(" | "))
+        line = re.sub(r"\[([^\]]*)\]\(([^)]*)\)", r"\1 (\2)", line)
+        line = re.sub(r"\*\*([^*]+)\*\*", r"\1", line)
+        lines.append(re.sub(r"`([^`]*)`", r"\1", line))
+    return "\n".join(lines).strip() + "\n"

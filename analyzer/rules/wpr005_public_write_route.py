@@ -152,31 +152,21 @@ def _finding(first: RestEndpoint, endpoints: list[RestEndpoint], exposure, level
         reach = _exposure.reach(phrases, exposure)
         secret = _exposure.not_a_secret(phrases, exposure)
         login = _exposure.login_only(phrases, exposure)
-        fix = CAPABILITY_FIX + (
-            ", or compare the request's token with a secret only the server holds" if secret else ""
-        )
-        message = (
-            f"{routes} accepts writes from anyone: its permission_callback {grants}, so core lets every request through "
-            f"at the permission stage, and {reach}{login}.{secret} {fix}."
-        )
+        headline = f"{routes} accepts writes from anyone"
+        why = f"its permission_callback {grants}, so core lets every request through at the permission stage, and {reach}{login}.{secret}"
+        fix = CAPABILITY_FIX + (", or compare the request's token with a secret only the server holds" if secret else "") + "."
     elif level == "warning":
-        reach = _exposure.reach(phrases, exposure)
-        message = (
-            f"{routes} accepts writes from anyone: its permission_callback {grants}, and {reach}. Make sure nothing it "
-            f"reaches changes what a stranger must not change, or {CAPABILITY_FIX[0].lower()}{CAPABILITY_FIX[1:]}."
-        )
+        headline = f"{routes} accepts writes from anyone"
+        why = f"its permission_callback {grants}, and {_exposure.reach(phrases, exposure)}"
+        fix = f"Make sure nothing it reaches changes what a stranger must not change, or {CAPABILITY_FIX[0].lower()}{CAPABILITY_FIX[1:]}."
     elif exposure.credential is not None:
         check = _exposure.credential(phrases, exposure)
-        message = (
-            f"{routes} is public by design: its permission_callback {grants}, and the request is refused unless {check} "
-            f"passes before the callback changes anything. Keep that check first; suppress this note with a reason if "
-            f"anonymous writes are intended."
-        )
+        headline = f"{routes} is public by design"
+        why = f"its permission_callback {grants}, and the request is refused unless {check} passes before the callback changes anything"
+        fix = "Keep that check first; suppress this note with a reason if anonymous writes are intended."
     else:
-        what = _exposure.intake(phrases, exposure)
-        message = (
-            f"{routes} is public intake by design: its permission_callback {grants}, and {what}. Keep it that way: "
-            f"{_exposure.INTAKE_ADVICE}."
-        )
+        headline = f"{routes} is public intake by design"
+        why = f"its permission_callback {grants}, and {_exposure.intake(phrases, exposure)}"
+        fix = f"Keep it that way: {_exposure.INTAKE_ADVICE}."
     claim = None if exposure.credential is not None else _ANYONE
-    return Finding(RULE.code, level, message, span, tuple(phrases.related), claim=claim)
+    return Finding.explained(RULE.code, level, span, headline=headline, why=why, fix=fix, related=tuple(phrases.related), claim=claim)

@@ -103,38 +103,37 @@ def check(model: PluginModel) -> Iterator[Finding]:
         related: list[Related] = [Related(first.registration, f"{_text.route(first)} is registered here")]
         phrases = _exposure.Phrases(related)
         consequence = _consequence(phrases, exposure) if writes else "anyone can read what it returns"
+        fix = "Add 'permission_callback' with a capability check, or '__return_true' if it is meant to be public."
         if status == "missing":
-            message = (
-                f"{what} has no permission_callback: with nothing to call at the permission stage, core serves it to "
-                f"anyone ({consequence}); the only trace is a _doing_it_wrong notice under WP_DEBUG. Add "
-                f"'permission_callback' with a capability check, or '__return_true' if it is meant to be public."
+            headline = f"{what} has no permission_callback"
+            why = (
+                f"with nothing to call at the permission stage, core serves it to anyone ({consequence}); the only trace "
+                f"is a _doing_it_wrong notice under WP_DEBUG"
             )
         elif status == "misspelt":
-            message = (
-                f"'{permission.key}' is not a key core reads, so {what} has no permission_callback and the permission "
-                f"stage lets everyone through ({consequence}). Rename the key to 'permission_callback'."
-            )
+            headline = f"'{permission.key}' is not a key core reads"
+            why = f"so {what} has no permission_callback and the permission stage lets everyone through ({consequence})"
+            fix = "Rename the key to 'permission_callback'."
         elif permission.literal.startswith("true"):
             # true is not empty, so core calls it: call_user_func( true, … ) throws a TypeError on PHP 8.
             level = "warning"
-            message = (
-                f"'permission_callback' => true is not a callable: core calls it at the permission stage, and on "
-                f"PHP 8 every request to {what} fails there with a TypeError (HTTP 500). Use '__return_true' for a "
-                f"public route, or a capability check."
-            )
+            headline = "'permission_callback' => true is not a callable"
+            why = f"core calls it at the permission stage, and on PHP 8 every request to {what} fails there with a TypeError (HTTP 500)"
+            fix = "Use '__return_true' for a public route, or a capability check."
         else:
-            message = (
-                f"'permission_callback' => {permission.literal} is not a callable: core skips an empty callback at "
-                f"the permission stage (and raises no notice for false or ''), so {what} is public ({consequence}). "
-                f"Use '__return_false' to deny, or a capability check."
+            headline = f"'permission_callback' => {permission.literal} is not a callable"
+            why = (
+                f"core skips an empty callback at the permission stage (and raises no notice for false or ''), so {what} "
+                f"is public ({consequence})"
             )
+            fix = "Use '__return_false' to deny, or a capability check."
         if status == "non_callable" and permission.literal.startswith("true"):
             claim = Claim("permission", status=500)
         elif exposure is not None and exposure.credential is not None:
             claim = None  # the callback answers a stranger with its own error
         else:
             claim = Claim("permission", status=200, user="visitor")
-        yield Finding(RULE.code, level, message, span, tuple(phrases.related), claim=claim)
+        yield Finding.explained(RULE.code, level, span, headline=headline, why=why, fix=fix, related=tuple(phrases.related), claim=claim)
 
 
 def _consequence(phrases: _exposure.Phrases, exposure) -> str:

@@ -144,7 +144,10 @@ def _added(model: PluginModel, hook: AuthFilter) -> Iterator[Finding]:
     ret, why, fake = returns[0]
     related = [Related(ret.span, f"the callback can {why}")]
     unverified = "without verifying anything the request carries"
-    if fake is not None:
+    if fake is not None and fake.kind in ("capability", "login"):
+        related.append(Related(fake.span, f"{fake.description}: the cookie alone passes it"))
+        unverified = f"after {ref(2, fake.description)}, which the login cookie alone passes"
+    elif fake is not None:
         related.append(Related(fake.span, f"{fake.description}: no credential"))
         where = f", printed at {fake.printed.path}:{fake.printed.line}" if fake.printed is not None else ""
         unverified = f"after {ref(2, fake.description)}, which compares with no secret (a value anyone can read{where})"

@@ -25,7 +25,9 @@ can never succeed. `check_ajax_referer()` and `check_admin_referer()` end a fail
 ## Use instead
 Core already verified the REST nonce; check the capability:
 ```php
-'permission_callback' => fn() => current_user_can( 'edit_posts' ),
+'permission_callback' => function () {
+    return current_user_can( 'edit_posts' );
+},
 ```
 
 ## References
