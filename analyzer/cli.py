@@ -1,4 +1,4 @@
-"""Command line: ``wp-rest-lint scan | rules | rule CODE``. ``main(argv) -> int`` so tests call it directly.
+"""Command line: ``wp-rest-lint scan | rules | rule CODE | explain``. ``main(argv) -> int`` so tests call it directly.
 
 Exit codes: 0 nothing at or above ``--fail-on``; 1 findings; 2 usage or internal error (one line on stderr).
 """
@@ -14,6 +14,7 @@ from pathlib import Path
 from analyzer import __version__
 from analyzer import baseline as baseline_module
 from analyzer import config as config_module
+from analyzer import explain
 from analyzer import rules as rule_registry
 from analyzer.findings import LEVEL_RANK
 from analyzer.formatters import FORMATS, OutputContext, render
@@ -95,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("rules", help="list the rules: code, name, level, summary")
     r = sub.add_parser("rule", help="show a rule's documentation")
     r.add_argument("code", metavar="CODE")
+    explain.add_parser(sub)
     return parser
 
 
@@ -292,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
             return _scan(args)
         if args.command == "rules":
             return _rules()
+        if args.command == "explain":
+            return explain.run(args)
         return _rule(args.code)
     except UsageError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
