@@ -26,6 +26,9 @@ from analyzer.model import PluginModel
 from analyzer.parse import PhpParser
 from analyzer.php import ir
 from analyzer.php.extract import MAX_DEPTH
+from analyzer.scripts import extract as script_extract
+from analyzer.scripts import ir as script_ir
+from analyzer.scripts import node as node_scripts
 from analyzer.source import SourceFile
 
 MAX_DEMAND_ROUNDS = 6
@@ -283,6 +286,9 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
     anchors: list[tuple[str, bytes]] = []
     js_anchors: list[tuple[str, bytes]] = []
     directive_files: list[tuple[str, bytes]] = []  # files holding a wp-rest-lint: comment
+    # Scripts that run outside the browser (Python, shell, Node): read by analyzer.scripts for the rules that ask.
+    scripts_wanted = any(rule.RULE.scripts for rule in enabled)
+    script_anchors: list[tuple[str, bytes, str]] = []
     copies = bundles.compiled_copies(discovery.root, discovery.files) if not options.scan_bundles else {}
     result.bundles_skipped = sorted(copies)
     for number, rel in enumerate(discovery.files, 1):
@@ -297,6 +303,11 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
             directive_files.append((rel, data))
         if data is None:
             result.errors.append(ScanError(rel, problem or "skipped"))
+        elif language in languages.SCRIPT_LANGUAGES or (language != "php" and node_scripts.is_node_script(data)):
+            # A Node script is not browser code: only the script rules read it.
+            if scripts_wanted and script_ir.has_tokens(data):
+                result.stats.files_passed += 1
+                script_anchors.append((rel, data, language))
         elif language != "php":
             if js_tokens and prefilter.passes(data, js_tokens):
                 js_anchors.append((rel, data))  # makes requests or writes storage; kept if it also concerns REST
@@ -331,7 +342,17 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
     result.stats.files_passed += len(js_anchors)
     parsed.add(js_anchors)
     blocks = bundles.block_json_files(discovery.root, discovery.files) if parsed.js_facts or anchors else []
-    model = PluginModel(parsed.facts, parsed.js_facts, blocks)
+    script_facts = []
+    for rel, data, kind in script_anchors:
+        facts = script_extract.facts(rel, data, kind)
+        if facts.error is not None:
+            result.errors.append(ScanError(rel, facts.error))  # a Python syntax error: reported, the scan goes on
+            continue
+        result.sources[rel] = SourceFile(rel, data)
+        result.stats.files_parsed += 1
+        result.stats.bytes_parsed += len(data)
+        script_facts.append(facts)
+    model = PluginModel(parsed.facts, parsed.js_facts, blocks, script_facts)
 
     # Demand-driven: parse the files that define what the anchors refer to (a permission callback in
     # another file, a constant, a parent class), call a route-registering wrapper, or extend a class that
@@ -363,7 +384,7 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
         if not chosen:
             break
         parsed.add(chosen)
-        model = PluginModel(parsed.facts, parsed.js_facts, blocks)
+        model = PluginModel(parsed.facts, parsed.js_facts, blocks, script_facts)
 
     result.model = model
     result.errors.extend(ScanError(path, message) for path, message in model.errors)
@@ -377,7 +398,7 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
     library = set(discovery.library_files)
     found = [f for f in findings if f.span.path not in library]
 
-    directives = [s for facts in [*parsed.facts, *parsed.js_facts] if facts.path not in library for s in facts.suppressions]
+    directives = [s for facts in [*parsed.facts, *parsed.js_facts, *script_facts] if facts.path not in library for s in facts.suppressions]
     for rel, data in directive_files:
         if rel not in result.sources:  # not parsed for facts: read its comments now
             found_here = suppressions.find(SourceFile(rel, data))

@@ -23,6 +23,7 @@ STAGES = {
     "arguments": "the route matched, but its arguments did not validate",
     "permission": "the route's permission check said no to the user WordPress saw",
     "callback": "the route's own code failed or refused",
+    "server": "PHP stopped with a fatal error",
     "done": "the request succeeded",
 }
 
@@ -478,7 +479,7 @@ _add(
     Card(
         "fatal",
         "A PHP fatal error (HTTP 500, \"There has been a critical error on this website\")",
-        "callback",
+        "server",
         "Not known from the answer alone: a fatal error can happen anywhere in PHP; the evidence below narrows it down.",
         "A refreshed X-WP-Nonce in the answer (below) shows the nonce check passed before the error.",
         "PHP stopped with a fatal error.",

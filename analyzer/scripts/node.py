@@ -25,6 +25,7 @@ _NODE_ONLY = re.compile(
 )
 _CALLS = frozenset({"fetch", "request", "get", "post", "put", "patch", "delete", "head", "axios", "create", "stream"})
 MAX_RESOLVE = 8
+_NAMES = ("identifier", "shorthand_property_identifier")
 
 
 def is_node_script(data: bytes) -> bool:
@@ -88,8 +89,8 @@ class _File:
         return self.source.span_of(node)
 
     def resolve(self, node, depth: int = 0):
-        while node is not None and node.type in ("identifier", "parenthesized_expression", "await_expression") and depth < MAX_RESOLVE:
-            if node.type != "identifier":
+        while node is not None and node.type in (*_NAMES, "parenthesized_expression", "await_expression") and depth < MAX_RESOLVE:
+            if node.type not in _NAMES:
                 named = [c for c in node.named_children if c.type != "comment"]
                 node = named[0] if named else None
                 continue
@@ -131,7 +132,7 @@ class _File:
         if node is None or depth > MAX_RESOLVE:
             return Sent()
         sent = Sent()
-        if node.type == "identifier":
+        if node.type in _NAMES:
             for key, value, whole in self.mutations.get(_text(node), []):
                 sent |= self.pair(key, value, whole)
             resolved = self.resolve(node)
@@ -163,14 +164,10 @@ class _File:
                 elif key == "auth":
                     sent |= Sent(basic=True)
             elif child.type == "shorthand_property_identifier" and _text(child) == "headers":
-                sent |= self.headers(self._identifier(child))
+                sent |= self.headers(child)
             elif child.type == "spread_element" and child.named_children:
                 sent |= self.options(child.named_children[0], depth + 1)
         return sent
-
-    def _identifier(self, shorthand):
-        values = self.decls.get(_text(shorthand))
-        return values[-1] if values else None
 
     def requests(self) -> list[ScriptRequest]:
         found = []
