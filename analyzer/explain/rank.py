@@ -30,6 +30,10 @@ RULES_FOR: dict[str, tuple[str, ...]] = {
 }
 
 
+# Answers given after the route's permission check ran.
+PERMISSION_RAN = frozenset({"rest_forbidden/401", "rest_forbidden/403", "rest_cannot/401", "rest_cannot/403", "rest_not_logged_in", "success", "fatal", "ajax-referer"})
+
+
 @dataclass(frozen=True)
 class Ranked:
     finding: Finding
@@ -89,7 +93,10 @@ def rank(findings: list[Finding], card_key: str, model, route: str | None, metho
     spans = route_spans(model, route, method)
     ranked = []
     for finding in findings:
-        on_route = any(_inside(s, outer) for outer in spans for s in (finding.span, *(r.span for r in finding.related)))
+        # A finding's related locations count too (WPR014 sits in a callback defined elsewhere, its route is
+        # related), except WPR015's: it names the *nearest* route, which is by definition another one.
+        where = (finding.span,) if finding.code == "WPR015" else (finding.span, *(r.span for r in finding.related))
+        on_route = any(_inside(s, outer) for outer in spans for s in where)
         ranked.append(Ranked(finding, on_route, finding.code in wanted))
 
     def key(r: Ranked):
@@ -105,6 +112,27 @@ def _methods(endpoint) -> str:
 
 def _where(span: Span | None) -> str:
     return f"{span.path}:{span.line}" if span is not None else "?"
+
+
+_GROUP = re.compile(r"\(\?P<\w+>(?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)")
+
+
+def _sample(endpoint_path: str, route: str) -> str:
+    """The endpoint's path with each path parameter filled from the request's segment at the same place."""
+    wanted = route.strip("/").split("/")
+    parts = endpoint_path.strip("/").split("/")
+    filled = [_GROUP.sub(lambda _m, i=i: wanted[i] if i < len(wanted) else "x", part) for i, part in enumerate(parts)]
+    return "/" + "/".join(filled)
+
+
+def nearest(endpoints: list, route: str, method: str | None):
+    """The registered endpoint most like ``route`` (its parameters filled from the request), the method breaking ties."""
+
+    def score(e) -> tuple[float, bool, str]:
+        ratio = difflib.SequenceMatcher(None, route.lower(), _sample(e.path, route).lower()).ratio()
+        return (ratio, _method_ok(e.methods, method) and method is not None, e.path)
+
+    return max(endpoints, key=score)
 
 
 def route_notes(card_key: str, model, route: str | None, method: str | None, nonce_sent: bool | None) -> list[str]:
@@ -125,11 +153,8 @@ def route_notes(card_key: str, model, route: str | None, method: str | None, non
             else:
                 notes.append(f"{route} is registered ({where}) for {', '.join(methods) or 'methods not known'}: if it answers 404 on the site, the registration did not run there (inactive plugin, a condition, or not on rest_api_init).")
         elif endpoints:
-            paths = {e.path: e for e in endpoints}
-            near = difflib.get_close_matches(route, sorted(paths), n=1, cutoff=0.0)
-            if near:
-                e = paths[near[0]]
-                notes.append(f"No route of the plugin matches {route}; the nearest is {_methods(e)} {e.path} ({_where(e.registration)}).")
+            e = nearest(endpoints, route, method)
+            notes.append(f"No route of the plugin matches {route}; the nearest is {_methods(e)} {e.path} ({_where(e.registration)}).")
         else:
             notes.append("The plugin registers no REST route the analyzer could resolve.")
         table = sorted({f"{_methods(e):<18} {e.path}  ({_where(e.registration)})" for e in endpoints})
@@ -141,12 +166,13 @@ def route_notes(card_key: str, model, route: str | None, method: str | None, non
         if endpoints:
             notes.append(f"The plugin registers no route matching {route}: the answer comes from another plugin or from core.")
         return notes
+    not_run = "" if card_key in PERMISSION_RAN else " — it has not run for this answer"
     for e in chosen[:3]:
         p = e.permission
         if p.status == "callable" and p.callback is not None:
             cb = p.callback
             defined = f", defined at {_where(cb.definition)}" if cb.definition is not None else ""
-            text = f"{_methods(e)} {e.path} ({_where(e.registration)}): permission_callback {cb.name} ({_where(p.span)}{defined})."
+            text = f"{_methods(e)} {e.path} ({_where(e.registration)}): permission_callback {cb.name} ({_where(p.span)}{defined}){not_run}."
         elif p.status in ("missing", "misspelt", "non_callable"):
             what = {"missing": "no permission_callback", "misspelt": f"a misspelt '{p.key}' key", "non_callable": f"permission_callback {p.literal}"}[p.status]
             text = f"{_methods(e)} {e.path} ({_where(e.registration)}) has {what} ({_where(p.span)})."

@@ -88,7 +88,7 @@ def _plugin_text(d: Diagnosis) -> list[str]:
         out.extend(_wrap(first, "  - ", "    "))
         if rest:
             out.extend("  " + line for line in rest.split("\n"))
-    relevant = [r for r in plugin["ranked"] if r.relevant or r.on_route]
+    relevant = [r for r in plugin["ranked"] if r.relevant]
     if relevant:
         out.append("  Findings that explain it, most likely first:")
         for i, r in enumerate(relevant[:8], 1):
