@@ -218,13 +218,13 @@ def read(text: str, entry: int | None = None) -> list[Exchange]:
         if entry is not None:
             raise InputError("--entry applies to HAR files only")
         return [_raw_response(stripped)]
+    if stripped.strip() == "-1":
+        raise InputError("'-1' alone is not enough to explain: give the whole response (`curl -i`) or a HAR entry")
     try:
         value = json.loads(stripped)
     except (ValueError, RecursionError):
         if "critical error on this website" in stripped:  # WordPress's fatal-error page, pasted from the response tab
             return [Exchange("the response body", "html", None, (), stripped, None)]
-        if stripped.strip() == "-1":
-            raise InputError("'-1' alone is not enough to explain: give the whole response (`curl -i`) or a HAR entry") from None
         first = stripped.split("\n", 1)[0][:60]
         raise InputError(f"not JSON, an HTTP response or a HAR file (it starts with {first!r})") from None
     if isinstance(value, dict) and isinstance(value.get("log"), dict):

@@ -24,7 +24,7 @@ STAGES = {
     "permission": "the route's permission check said no to the user WordPress saw",
     "callback": "the route's own code failed or refused",
     "server": "PHP stopped with a fatal error",
-    "done": "the request succeeded",
+    "none": "no stage failed: the request succeeded",
 }
 
 NOT_RUN_ALL = ("route matching", "argument validation", "the route's permission_callback", "the route's callback (your business logic)")
@@ -322,10 +322,14 @@ _add(
     )
 )
 
+_PASSED_AUTH = (
+    "Did not fail: authentication runs before routing and validation, so a nonce that did not verify would have "
+    "answered 403 first. Whether a user was logged in shows in a refreshed X-WP-Nonce in the answer."
+)
 _VALIDATION_NOT = (
     "Do not loosen the permission_callback: it has not run yet — validation comes first, even for requests that "
     "would be refused.",
-    "Do not chase the nonce: this answer says nothing about authentication.",
+    "Do not chase the nonce: authentication did not fail.",
 )
 
 _add(
@@ -334,7 +338,7 @@ _add(
         "An argument did not validate",
         "arguments",
         "Yes, the route matched; its argument validation (the 'args' schema or validate_callback) rejected a value.",
-        "Not decided by this answer: validation runs after authentication and before the permission check.",
+        _PASSED_AUTH,
         "Argument validation.",
         NOT_RUN_AFTER_ARGS,
         (
@@ -358,7 +362,7 @@ _add(
         "A required argument is missing",
         "arguments",
         "Yes, the route matched; a parameter marked 'required' did not arrive.",
-        "Not decided by this answer: validation runs after authentication and before the permission check.",
+        _PASSED_AUTH,
         "Argument validation.",
         NOT_RUN_AFTER_ARGS,
         (
@@ -389,7 +393,7 @@ _add(
         "The JSON body does not parse",
         "arguments",
         "Yes, the route matched; the body declared as JSON could not be decoded.",
-        "Not decided by this answer: the body is read after authentication and before the permission check.",
+        _PASSED_AUTH,
         "Reading the request's JSON body.",
         NOT_RUN_AFTER_ARGS,
         (
@@ -526,7 +530,7 @@ _add(
     Card(
         "success",
         "The request succeeded",
-        "done",
+        "none",
         "Yes. The route ran.",
         "",
         "Nothing failed.",

@@ -48,7 +48,7 @@ def text(diagnoses: list[Diagnosis]) -> str:
         for line in d.observations:
             out.extend(_wrap(line, "  - ", "    "))
         shown = [e for e in d.evidence if e.state in (APPLIES, POSSIBLE)]
-        if card.stage == "done":
+        if card.stage == "none":
             shown = [e for e in d.evidence if e.state == APPLIES]
         if shown:
             out.append("")
@@ -60,7 +60,7 @@ def text(diagnoses: list[Diagnosis]) -> str:
                 out.extend(_wrap("→ " + e.row.cause, " " * 13, " " * 15))
                 if e.row.check:
                     out.extend(_wrap("→ check: " + e.row.check, " " * 13, " " * 15))
-        ruled = [e for e in d.evidence if e.state == RULED_OUT and card.stage != "done"]
+        ruled = [e for e in d.evidence if e.state == RULED_OUT and card.stage != "none"]
         if ruled:
             out.append("")
             out.extend(_wrap("Ruled out by the input: " + "; ".join(f"{e.row.evidence}" + (f" ({e.seen})" if e.seen else "") for e in ruled) + ".", "", "  "))
