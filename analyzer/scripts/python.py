@@ -446,9 +446,20 @@ def _too_complex(text: str) -> str | None:
                 tokens_in_line += 1
                 if tokens_in_line > MAX_LOGICAL_LINE_TOKENS:
                     return f"a statement longer than {MAX_LOGICAL_LINE_TOKENS} tokens: not analysed"
-    except (tokenize.TokenError, SyntaxError, ValueError) as error:
-        line = getattr(error, "lineno", None) or (error.args[1][0] if len(error.args) > 1 and isinstance(error.args[1], tuple) else None)
-        return f"Python syntax error{f' at line {line}' if line else ''}: not analysed"
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        # Not valid Python: measure the raw text instead (brackets in strings count too, which only errs on the
+        # safe side), and let libcst say where the syntax error is.
+        depth = deepest = 0
+        for char in text:
+            if char in "([{":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif char in ")]}":
+                depth = max(0, depth - 1)
+        if deepest > MAX_BRACKET_DEPTH:
+            return f"brackets nested deeper than {MAX_BRACKET_DEPTH} levels: not analysed"
+        if max((len(line) for line in text.split("\n")), default=0) > MAX_LOGICAL_LINE_TOKENS:
+            return f"a line longer than {MAX_LOGICAL_LINE_TOKENS} characters in a file that is not valid Python: not analysed"
     return None
 
 
@@ -461,7 +472,7 @@ def extract(source: SourceFile) -> ScriptFacts:
             return ScriptFacts(source.path, "python", (), problem)
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        return ScriptFacts(source.path, "python", (), f"Python syntax error at line {error.raw_line}, column {error.raw_column + 1}: not analysed")
+        return ScriptFacts(source.path, "python", (), f"Python syntax error at line {error.editor_line}, column {error.editor_column}: not analysed")
     except RecursionError:
         return ScriptFacts(source.path, "python", (), "nested too deeply for the Python parser: not analysed")
     except Exception as error:  # the parser's own limits: one file, reported, never the whole scan
