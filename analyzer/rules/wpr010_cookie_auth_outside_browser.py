@@ -90,14 +90,14 @@ def _message(who: str, via: str, sent: Sent, at: Span, extra: str = "") -> tuple
     what = " and ".join(parts)
     if sent.nonce is not None:
         why = (
-            "cookie authentication outside a browser works only while that browser session lives: the nonce is bound to "
-            "the session, so it dies on logout, on a new login and 12–24 h after it was made, and then every call fails "
-            "with 403 rest_cookie_invalid_nonce (stage: cookie-nonce)"
+            "cookie authentication outside a browser works only while that login session lives: the nonce is bound to "
+            "the session, so it dies on logout, on a new login and 12–24 h after it was made, and a nonce used after that "
+            "fails with 403 rest_cookie_invalid_nonce (stage: cookie-nonce)"
         )
     else:
         why = (
             "without a nonce core ignores the cookie and runs the request as user 0 (stage: anonymous); with one, the "
-            "nonce dies with the browser session (403 rest_cookie_invalid_nonce)"
+            "nonce dies with the login session (403 rest_cookie_invalid_nonce)"
         )
     if sent.basic and sent.cookie is not None:
         why += "; the HTTP Basic credentials it also sends do not help, because with a logged-in cookie present the cookie wins"

@@ -40,6 +40,20 @@ _CLIENTS = frozenset(
 _BASIC = frozenset({"requests.auth.HTTPBasicAuth", "httpx.BasicAuth", "aiohttp.BasicAuth", "requests.auth._basic_auth_str"})
 
 
+_MUTATORS = {
+    ".headers.update": "headers-update", ".cookies.update": "cookies-update", ".cookies.set": "cookie-set",
+    ".add_header": "add-header", ".putheader": "add-header", ".update": "update",
+}
+
+
+def _split_suffix(dotted: str, suffixes: dict[str, str], default: str | None) -> tuple[str | None, str | None]:
+    """``self.session.headers.update`` → (``self.session``, ``headers-update``); the longest suffix wins."""
+    for suffix in sorted(suffixes, key=len, reverse=True):
+        if dotted.endswith(suffix) and len(dotted) > len(suffix):
+            return dotted[: -len(suffix)], suffixes[suffix]
+    return (dotted, default) if default is not None else (None, None)
+
+
 def _dotted(node: cst.BaseExpression) -> str | None:
     if isinstance(node, cst.Name):
         return node.value
@@ -144,14 +158,25 @@ class _Collector(cst.CSTVisitor):
             base = _dotted(target.value)
             if base is None:
                 return
-            root, _, rest = base.partition(".")
-            kind = {"": "item", "headers": "headers-item", "cookies": "cookies-item"}.get(rest)
-            if kind:
-                self.scope.mutations.setdefault(root, []).append((self.pos(node), kind, (key, value, node)))
+            root, kind = _split_suffix(base, {".headers": "headers-item", ".cookies": "cookies-item"}, "item")
+            if root is not None:
+                self._mutate(root, (self.pos(node), kind, (key, value, node)))
         elif isinstance(target, cst.Attribute):
             base = _dotted(target.value)
-            if base is not None and "." not in base and target.attr.value == "auth":
-                self.scope.mutations.setdefault(base, []).append((self.pos(node), "auth", value))
+            if base is None:
+                return
+            if target.attr.value == "auth":
+                self._mutate(base, (self.pos(node), "auth", value))
+            elif base == "self":  # self.session = requests.Session(): other methods of the class use it too
+                name = f"self.{target.attr.value}"
+                self.scope.assigns.setdefault(name, []).append((self.pos(node), value))
+                if self.scope is not self.module_scope:  # seen from the class's other methods (not this one: order counts here)
+                    self.module_scope.assigns.setdefault(name, []).append(((10**9, id(self.scope)), value))
+
+    def _mutate(self, root: str, entry) -> None:
+        self.scope.mutations.setdefault(root, []).append(entry)
+        if root.startswith("self.") and self.scope is not self.module_scope:
+            self.module_scope.mutations.setdefault(root, []).append(((10**9, id(self.scope)), *entry[1:]))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -170,13 +195,9 @@ class _Collector(cst.CSTVisitor):
         callee = _dotted(node.func)
         if callee is None or "." not in callee:
             return
-        root, _, rest = callee.partition(".")
-        kind = {
-            "update": "update", "headers.update": "headers-update", "cookies.update": "cookies-update",
-            "cookies.set": "cookie-set", "add_header": "add-header", "putheader": "add-header",
-        }.get(rest)
-        if kind:
-            self.scope.mutations.setdefault(root, []).append((self.pos(node), kind, node))
+        root, kind = _split_suffix(callee, _MUTATORS, None)
+        if root is not None and kind is not None and (kind != "update" or "." not in root or root.startswith("self.")):
+            self._mutate(root, (self.pos(node), kind, node))
 
 
 class _Analyzer:
@@ -209,7 +230,7 @@ class _Analyzer:
     def lookup(self, scope: _Scope, name: str, before: tuple[int, int]) -> cst.BaseExpression | None:
         current: _Scope | None = scope
         while current is not None:
-            candidates = [v for p, v in current.assigns.get(name, []) if p < before or current is not scope]
+            candidates = [v for p, v in current.assigns.get(name, []) if (p < before or current is not scope) and p != (10**9, id(scope))]
             if candidates:
                 return candidates[-1]
             current = current.parent
@@ -219,7 +240,7 @@ class _Analyzer:
         current: _Scope | None = scope
         found = []
         while current is not None:
-            found += [(k, n) for p, k, n in current.mutations.get(name, []) if p < before or current is not scope]
+            found += [(k, n) for p, k, n in current.mutations.get(name, []) if (p < before or current is not scope) and p != (10**9, id(scope))]
             current = current.parent
         return found
 
@@ -331,7 +352,9 @@ class _Analyzer:
 
     def client_state(self, name: str, scope: _Scope, before) -> tuple[str, cst.Call, Sent] | None:
         """The client object ``name`` holds (its constructor's qualified name and call) and what it sends."""
-        value = self.resolve(cst.Name(name), scope, before) if self.lookup(scope, name, before) is not None else None
+        value = self.lookup(scope, name, before)
+        if value is not None:
+            value = self.resolve(value, scope, before)
         if not isinstance(value, cst.Call):
             return None
         kind = self.qualify(_dotted(value.func))
@@ -388,9 +411,9 @@ class _Analyzer:
                     elif isinstance(target, cst.Call) and self.qualify(_dotted(target.func)) == "urllib.request.Request":
                         sent |= self.call_options(target, scope, before, positional_headers=2)
                 return ScriptRequest(qualified, self.span(call), sent)
-        if dotted is None or dotted.count(".") != 1:
+        if dotted is None or "." not in dotted:
             return None
-        receiver, method = dotted.split(".")
+        receiver, _, method = dotted.rpartition(".")
         if method not in _METHODS:
             return None
         state = self.client_state(receiver, scope, before)
