@@ -11,6 +11,10 @@ Finds code that runs outside a browser and authenticates to the REST API the way
 - shell (`.sh`, `.bash`): `curl -H 'X-WP-Nonce: …'`, `curl --cookie 'wordpress_logged_in_…'`, `wget --header`;
 - PHP `wp_remote_*` / `WP_Http` requests to a URL that is not built from the site's own URL.
 
+A script that logs in itself (`wp-login.php`) or asks admin-ajax for a fresh nonce (`rest-nonce`) each
+run is cookie authentication by design, as a browser does it (end-to-end tests are the usual case): a
+**note**, since it breaks only when the login form changes.
+
 Silent: Application Password authentication (HTTP Basic, with no logged-in cookie; a nonce next to it is
 ignored by core), and an in-request loopback to the same site — a URL built from `home_url()`, `rest_url()`
 … — that forwards the visitor's `$_COOKIE` with a freshly minted nonce, as core's Site Health does.
@@ -66,6 +70,7 @@ RULE = Rule(
     confidence="high",
     queries=("php/remote_requests",),
     scripts=True,
+    levels="warning; note when the script logs in itself and takes a fresh nonce each run",
     references=(
         "https://developer.wordpress.org/rest-api/using-the-rest-api/authentication/#basic-authentication-with-application-passwords",
         "https://make.wordpress.org/core/2020/11/05/application-passwords-integration-guide/",
@@ -76,10 +81,10 @@ _WHO = {"python": "This Python script", "node": "This Node script", "shell": "Th
 _FIX = "Use an Application Password (HTTP Basic auth, WordPress 5.6+) instead."
 
 
-def _message(who: str, via: str, sent: Sent, at: Span, extra: str = "") -> tuple[str, tuple[Related, ...]]:
+def _message(who: str, via: str, sent: Sent, at: Span, extra: str = "", cookie_label: str = "a wordpress_logged_in_ cookie") -> tuple[str, tuple[Related, ...]]:
     related: list[Related] = []
     parts = []
-    for label, where in (("X-WP-Nonce", sent.nonce), ("a wordpress_logged_in_ cookie", sent.cookie)):
+    for label, where in (("X-WP-Nonce", sent.nonce), (cookie_label, sent.cookie)):
         if where is None:
             continue
         if where.line != at.line or where.path != at.path:
@@ -110,7 +115,19 @@ def check(model: PluginModel) -> Iterator[Finding]:
             sent = request.sent
             if sent.basic and sent.cookie is None:
                 continue  # Application Password: core never reads the nonce next to it (D3)
-            message, related = _message(_WHO.get(facts.language, "This script"), request.via, sent, request.span)
+            who = _WHO.get(facts.language, "This script")
+            if facts.logs_in and sent.nonce is not None:
+                yield Finding(
+                    RULE.code,
+                    "note",
+                    f"{who} sends X-WP-Nonce with {request.via}, and logs in itself (wp-login.php / admin-ajax rest-nonce) "
+                    "to get a fresh session and nonce each run: cookie authentication by design, as a browser does it. It "
+                    "breaks when the login form changes (two-factor, a captcha, a renamed login URL). An Application "
+                    "Password (HTTP Basic auth, WordPress 5.6+) needs no login and no nonce.",
+                    request.span,
+                )
+                continue
+            message, related = _message(who, request.via, sent, request.span)
             yield Finding(RULE.code, RULE.level, message, request.span, related)
     for request in remote_requests(model.php_files):
         sent = request.sent
@@ -119,7 +136,6 @@ def check(model: PluginModel) -> Iterator[Finding]:
         if sent.basic and sent.cookie is None:
             continue
         extra = " to a URL that is not built from the site's own URL"
-        if request.current_credentials:
-            extra += " (forwarding this visitor's cookies to that host)"
-        message, related = _message(_WHO["php"], f"{request.via}()", sent, request.span, extra)
+        label = "the visitor's cookies ($_COOKIE: wordpress_logged_in_… for a logged-in visitor)" if request.forwards else "a wordpress_logged_in_ cookie"
+        message, related = _message(_WHO["php"], f"{request.via}()", sent, request.span, extra, label)
         yield Finding(RULE.code, RULE.level, message, request.span, related)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from analyzer import suppressions
 from analyzer.scripts import node, python, shell
-from analyzer.scripts.ir import ScriptFacts
+from analyzer.scripts.ir import ScriptFacts, logs_in
 from analyzer.source import SourceFile
 
 
@@ -21,6 +21,6 @@ def facts(rel: str, data: bytes, kind: str) -> ScriptFacts:
             found = shell.extract(source)
         else:
             found = node.extract(source, kind)
-        return replace(found, suppressions=tuple(suppressions.find(source)))
+        return replace(found, suppressions=tuple(suppressions.find(source)), logs_in=logs_in(data))
     except Exception as error:  # one odd file must not cost the findings of every other file
         return ScriptFacts(rel, kind, (), f"could not analyse this file ({type(error).__name__}: {error})")

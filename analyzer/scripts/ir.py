@@ -43,6 +43,15 @@ class ScriptFacts:
     requests: tuple[ScriptRequest, ...]
     error: str | None = None  # why the file could not be analysed (a Python syntax error)
     suppressions: tuple = ()
+    logs_in: bool = False  # the script logs in itself (wp-login.php) or asks admin-ajax for a fresh nonce
+
+
+LOGIN_MARKERS = (b"wp-login.php", b"rest-nonce")
+
+
+def logs_in(data: bytes) -> bool:
+    """Whether a script makes its own login session and nonce each run (wp-login.php, admin-ajax rest-nonce)."""
+    return any(marker in data for marker in LOGIN_MARKERS)
 
 
 def has_tokens(data: bytes) -> bool:

@@ -4,8 +4,8 @@ Read from the IR of the plugin's PHP: the options array of the call (inline, or 
 same function with the elements assigned to it later), its ``headers`` (``X-WP-Nonce``, a ``Cookie`` naming
 ``wordpress_logged_in_…`` / ``LOGGED_IN_COOKIE``, ``Authorization: Basic``) and ``cookies`` (``$_COOKIE``, or
 a logged-in cookie). The URL is *same site* when it is built from ``home_url()``, ``site_url()``,
-``rest_url()``, ``admin_url()`` and friends; *remote* when it is a literal URL or built from anything else
-that is known; *unknown* when it comes from a parameter.
+``rest_url()``, ``admin_url()`` and friends; *remote* when it is built from an absolute URL literal or an
+option; *unknown* otherwise (a parameter, a property, a method's return value).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ class RemoteRequest:
     sent: Sent
     url: str  # same-site | remote | unknown
     current_credentials: bool  # forwards $_COOKIE, with a nonce minted in this request (or none)
+    forwards: bool = False  # forwards $_COOKIE
 
 
 def _name(call) -> str:
@@ -185,13 +186,17 @@ class _Function:
                 inner = self.resolve(node, offset)
                 if inner is not node and any(isinstance(n, ir.Call) and _name(n) in SITE_URL_FUNCTIONS for n in _walk(inner)):
                     return "same-site"
-        if isinstance(value, ir.Var) and value.name in {p.name for p in self.fn.params}:
-            return "unknown"
-        if any(isinstance(n, ir.Var) and n.name in {p.name for p in self.fn.params} for n in nodes) and not any(
-            (_lit(n) or "").startswith(("http://", "https://")) for n in nodes
-        ):
-            return "unknown"
-        return "remote"
+        literals = [_lit(n) or "" for n in nodes]
+        for node in nodes:  # one level of variables: $base = 'https://hub.example.org'; $base . '/wp-json/…'
+            if isinstance(node, ir.Var) and node is not value:
+                inner = self.resolve(node, offset)
+                if inner is not node:
+                    literals += [_lit(n) or "" for n in _walk(inner)]
+        if any(text.lstrip().lower().startswith(("http://", "https://", "//")) for text in literals):
+            return "remote"
+        if any(isinstance(n, ir.Call) and _name(n) in ("get_option", "get_site_option", "getenv") for n in nodes):
+            return "remote"  # a URL the site was configured with: another site
+        return "unknown"  # a parameter, a method's return value, a property: not known
 
 
 def _join(a: Span, b: Span) -> Span:
@@ -228,5 +233,5 @@ def remote_requests(php_files) -> list[RemoteRequest]:
                 if not sent:
                     continue
                 current = forwards and (sent.nonce is None or fresh)
-                found.append(RemoteRequest(via, call.span, sent, fn.url_kind(args[0], site.offset), current))
+                found.append(RemoteRequest(via, call.span, sent, fn.url_kind(args[0], site.offset), current, forwards))
     return found

@@ -281,6 +281,8 @@ class _Analyzer:
             if resolved is not node:
                 sent |= self.headers(resolved, scope, before, depth + 1)
             return sent
+        if isinstance(node, cst.IfExp):  # {…} if nonce else {}
+            return self.headers(node.body, scope, before, depth + 1) | self.headers(node.orelse, scope, before, depth + 1)
         if isinstance(node, cst.Dict):
             for element in node.elements:
                 if isinstance(element, cst.StarredDictElement):
@@ -414,6 +416,11 @@ class _Analyzer:
         if dotted is None or "." not in dotted:
             return None
         receiver, _, method = dotted.rpartition(".")
+        if method == "open" and call.args and isinstance(call.args[0].value, cst.Name):  # opener.open( req )
+            state = self.client_state(call.args[0].value.value, scope, before)
+            if state is not None and state[0] == "urllib.request.Request":
+                used_clients.add(call.args[0].value.value)
+                return ScriptRequest("urllib.request.OpenerDirector.open", self.span(call), state[2])
         if method not in _METHODS:
             return None
         state = self.client_state(receiver, scope, before)
@@ -426,13 +433,14 @@ class _Analyzer:
         return ScriptRequest(f"{kind}().{method}", self.span(call), sent)
 
     def unused_clients(self, scope: _Scope, used: set[str]) -> list[ScriptRequest]:
-        """A session configured with cookie credentials and handed on (returned, stored): reported where it is built."""
+        """A session or a ``urllib.request.Request`` built with cookie credentials and handed on (returned, stored,
+        passed to a helper that sends it): reported where it is built."""
         found = []
         for name in scope.assigns:
             if name in used:
                 continue
             state = self.client_state(name, scope, (10**9, 0))
-            if state is not None and state[2] and state[0] != "urllib.request.Request":
+            if state is not None and state[2]:
                 found.append(ScriptRequest(state[0] + "()", self.span(state[1]), state[2]))
         return found
 
