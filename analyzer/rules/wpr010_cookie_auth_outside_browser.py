@@ -81,10 +81,10 @@ _WHO = {"python": "This Python script", "node": "This Node script", "shell": "Th
 _FIX = "Use an Application Password (HTTP Basic auth, WordPress 5.6+) instead."
 
 
-def _message(who: str, via: str, sent: Sent, at: Span, extra: str = "", cookie_label: str = "a wordpress_logged_in_ cookie") -> tuple[str, tuple[Related, ...]]:
+def _message(who: str, via: str, sent: Sent, at: Span, extra: str = "") -> tuple[str, tuple[Related, ...]]:
     related: list[Related] = []
     parts = []
-    for label, where in (("X-WP-Nonce", sent.nonce), (cookie_label, sent.cookie)):
+    for label, where in (("X-WP-Nonce", sent.nonce), ("a wordpress_logged_in_ cookie", sent.cookie)):
         if where is None:
             continue
         if where.line != at.line or where.path != at.path:
@@ -136,6 +136,17 @@ def check(model: PluginModel) -> Iterator[Finding]:
         if sent.basic and sent.cookie is None:
             continue
         extra = " to a URL that is not built from the site's own URL"
-        label = "the visitor's cookies ($_COOKIE: wordpress_logged_in_… for a logged-in visitor)" if request.forwards else "a wordpress_logged_in_ cookie"
-        message, related = _message(_WHO["php"], f"{request.via}()", sent, request.span, extra, label)
+        if request.forwards:
+            yield Finding(
+                RULE.code,
+                RULE.level,
+                f"{_WHO['php']} forwards the visitor's cookies ($_COOKIE, with wordpress_logged_in_… for a logged-in "
+                f"visitor){' and X-WP-Nonce' if sent.nonce else ''} with {request.via}(){extra}: it hands the visitor's "
+                "login session to that host, and as REST authentication it cannot last (without a nonce core runs the "
+                "request as user 0; with one, the nonce dies with the session). For calls between sites use an "
+                "Application Password (HTTP Basic auth, WordPress 5.6+).",
+                request.span,
+            )
+            continue
+        message, related = _message(_WHO["php"], f"{request.via}()", sent, request.span, extra)
         yield Finding(RULE.code, RULE.level, message, request.span, related)
