@@ -99,6 +99,8 @@ def test_node_scripts_are_recognised_by_what_only_node_has() -> None:
     assert node.is_node_script(b"const https = require('https');")
     assert node.is_node_script(b"import { request } from 'undici';")
     assert node.is_node_script(b"const [ , , site ] = process.argv;")
+    assert not node.is_node_script(b"function load() { return import( 'fs' ); }")
+    assert not node.is_node_script(b"if (isNode) { polyfill = process.argv.slice(2); }")
     assert node.is_node_script(b"import fs from 'node:fs';")
     assert not node.is_node_script(b"import axios from 'axios';\naxios.post(url)")
     assert not node.is_node_script(b"if ( process.env.NODE_ENV !== 'production' ) { fetch(url) }")
