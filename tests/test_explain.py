@@ -280,3 +280,21 @@ def test_route_and_method_come_from_the_har() -> None:
 def test_path_that_does_not_exist() -> None:
     code, out, err = run("-", "--path", "/no/such/plugin", stdin='{"code":"rest_no_route","data":{"status":404}}')
     assert code == 2 and out == "" and "--path /no/such/plugin: does not exist" in err
+
+
+def test_a_finding_on_the_route_proves_its_evidence_row_and_comes_first(monkeypatch) -> None:
+    monkeypatch.chdir(DATA)
+    body = (DATA / "cookie_invalid_nonce_wrong_action.json").read_text()
+    (d,) = explain(body, path="plugins/acme-save", route="/acme/v1/save", method="POST")
+    first = d.evidence[0]
+    assert first.row.evidence.startswith("the nonce was created with another action") and first.state == APPLIES
+    assert first.seen == "WPR001 at assets/admin.js:6"
+    code, out, _ = run(str(DATA / "cookie_invalid_nonce_wrong_action.json"), "--path", "plugins/acme-save", "--route", "/acme/v1/save", "--method", "POST")
+    assert code == 0
+    # One screen: the stage, what never ran, and the line that sends the wrong nonce, before the evidence table.
+    head = out.split("What the input shows")[0]
+    assert "Has not run yet:" in head and "Cause found in the plugin:\n  assets/admin.js:6:14 WPR001" in head
+    snapshot = SNAPSHOTS / "path-acme-save.cookie_invalid_nonce.txt"
+    if UPDATE:
+        snapshot.write_text(out)
+    assert out == snapshot.read_text()

@@ -114,13 +114,15 @@ def _attach_plugin(diagnoses, plugin: Path, route: str | None, method: str | Non
         this_route = route or x.route
         this_method = method or x.method
         nonce_sent = None if x.request_headers is None else x.request_header("X-WP-Nonce") is not None
+        ranked = rank.rank(result.findings, d.card.key, result.model, this_route, this_method)
         d.plugin = {
             "root": str(plugin),
             "route": this_route,
             "method": this_method,
             "notes": rank.route_notes(d.card.key, result.model, this_route, this_method, nonce_sent),
-            "ranked": rank.rank(result.findings, d.card.key, result.model, this_route, this_method),
+            "ranked": ranked,
         }
+        diagnose_module.confirm(d, [r.finding for r in ranked if r.relevant and (r.on_route or this_route is None)])
 
 
 def run(args) -> int:

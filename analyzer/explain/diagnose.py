@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from analyzer.explain.inputs import Exchange
 from analyzer.explain.knowledge import Card, Row, card_for
+from analyzer.source import printable_path
 
 APPLIES, POSSIBLE, RULED_OUT = "applies", "possible", "ruled out"
 _LOGGED_IN = re.compile(r"(?:^|;\s*)wordpress_logged_in_[0-9a-f]*=", re.IGNORECASE)
@@ -210,6 +211,20 @@ def observations(x: Exchange) -> list[str]:
             if value:
                 seen.append(f"{name}: {_short(value)}")
     return seen
+
+
+def confirm(d: Diagnosis, findings: list) -> None:
+    """Evidence rows the plugin's own findings prove (``--path``): they apply, and say where."""
+    from analyzer.explain.rank import EVIDENCE_FOR
+
+    updated = []
+    for e in d.evidence:
+        proof = next((f for f in findings if EVIDENCE_FOR.get(f.code) and e.row.evidence.startswith(EVIDENCE_FOR[f.code])), None)
+        if proof is not None and e.state != RULED_OUT:
+            e = Evidence(e.row, APPLIES, f"{proof.code} at {printable_path(proof.span.path)}:{proof.span.line}")
+        updated.append(e)
+    order = {APPLIES: 0, POSSIBLE: 1, RULED_OUT: 2}
+    d.evidence = sorted(updated, key=lambda e: order[e.state])
 
 
 def diagnose(x: Exchange) -> Diagnosis | None:

@@ -34,6 +34,22 @@ RULES_FOR: dict[str, tuple[str, ...]] = {
 PERMISSION_RAN = frozenset({"rest_forbidden/401", "rest_forbidden/403", "rest_cannot/401", "rest_cannot/403", "rest_not_logged_in", "success", "fatal", "ajax-referer"})
 
 
+# The evidence row (knowledge.py, by the start of its text) a finding of each rule proves.
+EVIDENCE_FOR: dict[str, str] = {
+    "WPR001": "the nonce was created with another action",
+    "WPR003": "the request sent a nonce but no wordpress_logged_in_",
+    "WPR008": "the request came from another origin",
+    "WPR011": "the X-WP-Nonce header is empty",
+    "WPR004": "the nonce is older than the page",
+    "WPR012": "the nonce is older than the page",
+    "WPR002": "the nonce travels only in a JSON body",
+    "WPR013": "the request sent no X-WP-Nonce header",
+    "WPR014": "the permission_callback verifies a nonce itself",
+    "WPR015": "the path differs from the registered one",
+    "WPR006": "the route registers 'permission_callback' => true",
+}
+
+
 @dataclass(frozen=True)
 class Ranked:
     finding: Finding

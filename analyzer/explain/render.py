@@ -43,6 +43,10 @@ def text(diagnoses: list[Diagnosis]) -> str:
         for label, value in rows:
             if value:
                 out.extend(_wrap(value, f"  {label:<18} ", " " * 21))
+        cause = _plugin_cause(d)
+        if cause:
+            out.append("")
+            out.extend(cause)
         out.append("")
         out.append("What the input shows")
         for line in d.observations:
@@ -78,6 +82,19 @@ def text(diagnoses: list[Diagnosis]) -> str:
             out.append("")
             out.extend(_plugin_text(d))
     return "\n".join(out) + "\n"
+
+
+def _plugin_cause(d: Diagnosis) -> list[str]:
+    """The line of the plugin that causes it, on the first screen: the best finding on this route."""
+    if d.plugin is None:
+        return []
+    best = [r for r in d.plugin["ranked"] if r.relevant and (r.on_route or not d.plugin["route"])]
+    if not best:
+        return []
+    f = best[0].finding
+    lines = _wrap(f"{printable_path(f.span.path)}:{f.span.line}:{f.span.column} {f.code} {f.plain_message()}", "  ", "  ")
+    more = f" (and {len(best) - 1} more below)" if len(best) > 1 else ""
+    return [f"Cause found in the plugin{more}:", *lines]
 
 
 def _plugin_text(d: Diagnosis) -> list[str]:
