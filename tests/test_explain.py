@@ -214,6 +214,7 @@ def test_har_content_in_base64_and_status_from_the_body() -> None:
         (["/no/such/file.json"], None, "no such file"),
         (["-", "--method", "FETCH"], '{"code":"rest_no_route","data":{"status":404}}', "not an HTTP method"),
         (["-"], "-1", "'-1' alone is not enough"),
+        (["-"], json.dumps({"log": {"entries": [{"request": {"url": "https://a.example/wp-json/x/v1/y", "method": "POST"}, "response": {"status": 403, "content": {}}}]}}), "has no response body"),
     ],
 )
 def test_bad_input_gets_one_line_and_exit_2(argv: list[str], stdin: str | None, says: str) -> None:

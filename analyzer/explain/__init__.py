@@ -90,6 +90,8 @@ def explain(text: str, *, entry: int | None = None, path: str | None = None, rou
                     f"unknown error code {code!r}: WordPress core's REST authentication does not produce it, so it comes from "
                     f"the route's own code or another plugin (search it for {code!r}); explain knows {', '.join(KNOWN_CODES)}"
                 )
+            if exchange.form == "har" and not exchange.body.strip():
+                raise ExplainError(f"{exchange.label} has no response body: save the HAR with content (\"Save all as HAR with content\")")
             raise ExplainError(f"{exchange.label} (status {exchange.effective_status}) is not a REST error explain knows, and not a success")
         diagnoses.append(d)
     if not diagnoses:
