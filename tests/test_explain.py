@@ -207,7 +207,7 @@ def test_har_content_in_base64_and_status_from_the_body() -> None:
         (["-"], "hello world", "not JSON, an HTTP response or a HAR file"),
         (["-"], '{"user": 0}', "not a WordPress REST error"),
         (["-"], "[1, 2]", "not a WordPress REST error"),
-        (["-"], '{"code":"acme_quota_exceeded","message":"x","data":{"status":429}}', "unknown error code 'acme_quota_exceeded'"),
+        (["-"], '{"code":"acme_quota_exceeded","message":"x","data":{"status":429}}', "explain does not know the error code 'acme_quota_exceeded' (status 429)"),
         (["-"], '{"log": {"entries": []}}', "holds no REST request"),
         (["-", "--entry", "99"], json.dumps(HAR), "--entry 99: this HAR has"),
         (["-", "--entry", "1"], '{"code":"rest_no_route","data":{"status":404}}', "--entry applies to HAR files only"),
@@ -299,3 +299,9 @@ def test_a_finding_on_the_route_proves_its_evidence_row_and_comes_first(monkeypa
     if UPDATE:
         snapshot.write_text(out)
     assert out == snapshot.read_text()
+
+
+@pytest.mark.parametrize(("code", "status", "stage"), [("rest_forbidden_context", 401, "anonymous"), ("rest_cannot_edit", 403, "permission"), ("rest_user_cannot_view", 401, "anonymous")])
+def test_core_controller_refusals_follow_the_status(code: str, status: int, stage: str) -> None:
+    (d,) = explain(json.dumps({"code": code, "message": "Sorry.", "data": {"status": status}}))
+    assert d.card.stage == stage

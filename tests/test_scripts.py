@@ -100,6 +100,8 @@ def test_node_scripts_are_recognised_by_what_only_node_has() -> None:
     assert node.is_node_script(b"import { request } from 'undici';")
     assert node.is_node_script(b"const [ , , site ] = process.argv;")
     assert not node.is_node_script(b"function load() { return import( 'fs' ); }")
+    # A universal (UMD) library's guarded Node branch, as in core's codemirror/jsonlint.js: browser code.
+    assert not node.is_node_script(b"if (typeof require !== 'undefined') {\n        var source = require('fs').readFileSync(f);\n}")
     assert not node.is_node_script(b"if (isNode) { polyfill = process.argv.slice(2); }")
     assert node.is_node_script(b"import fs from 'node:fs';")
     assert not node.is_node_script(b"import axios from 'axios';\naxios.post(url)")

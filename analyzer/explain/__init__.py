@@ -87,8 +87,9 @@ def explain(text: str, *, entry: int | None = None, path: str | None = None, rou
             code = exchange.code
             if code:
                 raise ExplainError(
-                    f"unknown error code {code!r}: WordPress core's REST authentication does not produce it, so it comes from "
-                    f"the route's own code or another plugin (search it for {code!r}); explain knows {', '.join(KNOWN_CODES)}"
+                    f"explain does not know the error code {code!r} (status {exchange.effective_status}): search the plugin "
+                    f"(and the other active plugins) for {code!r} to find the code that returns it; explain knows "
+                    f"{', '.join(KNOWN_CODES)}"
                 )
             if exchange.form == "har" and not exchange.body.strip():
                 raise ExplainError(f"{exchange.label} has no response body: save the HAR with content (\"Save all as HAR with content\")")

@@ -580,7 +580,9 @@ def card_for(code: str | None, status: int | None, body: str) -> Card | None:
         return None
     if code == "internal_server_error" and (status in (500, None)):
         return CARDS["fatal"]
-    if code in ("rest_forbidden",) or code.startswith("rest_cannot"):
+    if code == "rest_forbidden" or code.startswith(("rest_cannot", "rest_forbidden_", "rest_user_cannot")):
+        # Core's controllers name their permission refusals rest_cannot_*, rest_forbidden_* (context, status …)
+        # and rest_user_cannot_*, all with rest_authorization_required_code(): 401 for user 0, 403 otherwise.
         base = "rest_forbidden" if code == "rest_forbidden" else "rest_cannot"
         return CARDS.get(f"{base}/{401 if status == 401 else 403}") if status in (401, 403) else None
     return CARDS.get(code)
@@ -588,5 +590,6 @@ def card_for(code: str | None, status: int | None, body: str) -> Card | None:
 
 KNOWN_CODES = (
     "rest_cookie_invalid_nonce", "rest_forbidden", "rest_not_logged_in", "rest_no_route", "rest_invalid_param",
-    "rest_missing_callback_param", "rest_invalid_json", "rest_cannot_*", "incorrect_password", "internal_server_error",
+    "rest_missing_callback_param", "rest_invalid_json", "rest_cannot_*", "rest_forbidden_*", "rest_user_cannot_*",
+    "incorrect_password", "internal_server_error",
 )

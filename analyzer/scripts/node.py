@@ -1,7 +1,7 @@
 """Requests with cookie credentials in Node scripts: JS/TS files that run under Node, not in a browser.
 
 A file is a Node script when it starts with a ``node`` shebang, or loads what only Node has in a statement of
-its own (``const x = require( … )``, ``import … from …``): ``node:*`` modules, ``http``, ``https``, ``fs``,
+its own at the top level (``const x = require( … )``, ``import … from …``, unindented): ``node:*`` modules, ``http``, ``https``, ``fs``,
 ``child_process``, ``node-fetch`` or ``undici``, or takes ``process.argv`` apart. (``axios`` and ``fetch`` alone
 say nothing: browser code uses them too; nor does a lazy ``import( 'fs' )`` inside a universal library.) Browser code
 keeps going through the browser pipeline (analyzer.js); a Node script goes only through this one.
@@ -20,12 +20,13 @@ from analyzer.scripts.ir import LOGGED_IN, NONCE_HEADER, ScriptFacts, ScriptRequ
 from analyzer.source import SourceFile
 
 _SHEBANG = re.compile(rb"\A(?:\xef\xbb\xbf)?#![^\n]*\bnode\b")
-# A statement at the start of a line that loads what only Node has, or reads the command line. Universal
-# libraries load 'fs' lazily inside functions (import( 'fs' ), a guarded require): those stay browser code.
+# A top-level statement (unindented) that loads what only Node has, or reads the command line. Universal
+# libraries load 'fs' lazily inside functions (import( 'fs' ), an indented, guarded require): those stay
+# browser code.
 _NODE_ONLY = re.compile(
-    rb"""^[ \t]*(?:(?:const|let|var)\s[^\n=]*=\s*(?:await\s+)?require\s*\(\s*|import\s[^\n]*?\bfrom\s*|import\s+|require\s*\(\s*)"""
+    rb"""^(?:(?:const|let|var)\s[^\n=]*=\s*(?:await\s+)?require\s*\(\s*|import\s[^\n]*?\bfrom\s*|import\s+|require\s*\(\s*)"""
     rb"""['"](?:node:[\w/]+|https?|fs|fs/promises|child_process|node-fetch|undici)['"]"""
-    rb"""|^[ \t]*(?:const|let|var)\s[^\n=]*=\s*process\.argv\b""",
+    rb"""|^(?:const|let|var)\s[^\n=]*=\s*process\.argv\b""",
     re.MULTILINE,
 )
 _CALLS = frozenset({"fetch", "request", "get", "post", "put", "patch", "delete", "head", "axios", "create", "stream"})
