@@ -305,3 +305,16 @@ def test_a_finding_on_the_route_proves_its_evidence_row_and_comes_first(monkeypa
 def test_core_controller_refusals_follow_the_status(code: str, status: int, stage: str) -> None:
     (d,) = explain(json.dumps({"code": code, "message": "Sorry.", "data": {"status": status}}))
     assert d.card.stage == stage
+
+
+def test_a_browser_har_entry_with_cookies_listed_and_fetch_metadata() -> None:
+    """Chromium lists request cookies under request.cookies and sends Sec-Fetch-Site; both are evidence."""
+    entry = json.loads(json.dumps(HAR["log"]["entries"][HAR_INDEX["cookie_invalid_nonce_wrong_action"] - 1]))
+    entry["request"]["headers"] = [h for h in entry["request"]["headers"] if h["name"] != "Cookie"] + [
+        {"name": "Sec-Fetch-Site", "value": "same-origin"}, {"name": "Sec-Fetch-Mode", "value": "cors"},
+    ]
+    entry["request"]["cookies"] = [{"name": "wordpress_logged_in_be47a88d", "value": "admin|1|x|y"}]
+    (d,) = explain(json.dumps({"log": {"version": "1.2", "entries": [entry]}}))
+    assert _state(d, "the request came from another origin") == RULED_OUT
+    assert _state(d, "the request sent a nonce but no wordpress_logged_in_") == RULED_OUT
+    assert "wordpress_logged_in_ cookie sent: yes" in d.observations and "Sec-Fetch-Site: same-origin" in d.observations

@@ -21,6 +21,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from analyzer.scripts.ir import LOGGED_IN, NONCE_HEADER, ScriptFacts, ScriptRequest, Sent
+from analyzer.scripts.python_collect import Collector, Scope, dotted, string, texts, walk
 from analyzer.source import SourceFile, Span
 
 MAX_RESOLVE = 8  # names followed through assignments before giving up
@@ -40,168 +41,8 @@ _CLIENTS = frozenset(
 _BASIC = frozenset({"requests.auth.HTTPBasicAuth", "httpx.BasicAuth", "aiohttp.BasicAuth", "requests.auth._basic_auth_str"})
 
 
-_MUTATORS = {
-    ".headers.update": "headers-update", ".cookies.update": "cookies-update", ".cookies.set": "cookie-set",
-    ".add_header": "add-header", ".putheader": "add-header", ".update": "update",
-}
-
-
-def _split_suffix(dotted: str, suffixes: dict[str, str], default: str | None) -> tuple[str | None, str | None]:
-    """``self.session.headers.update`` → (``self.session``, ``headers-update``); the longest suffix wins."""
-    for suffix in sorted(suffixes, key=len, reverse=True):
-        if dotted.endswith(suffix) and len(dotted) > len(suffix):
-            return dotted[: -len(suffix)], suffixes[suffix]
-    return (dotted, default) if default is not None else (None, None)
-
-
-def _dotted(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr.value}" if base else None
-    return None
-
-
-def _string(node: cst.BaseExpression | None) -> str | None:
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        try:
-            value = node.evaluated_value
-        except Exception:  # an odd prefix or escape: treat as unknown
-            return None
-        return value if isinstance(value, str) else (value.decode("utf-8", "replace") if isinstance(value, bytes) else None)
-    return None
-
-
-def _texts(node: cst.CSTNode) -> list[str]:
-    """Every literal string piece under ``node`` (f-string parts included)."""
-    found: list[str] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.SimpleString):
-            text = _string(current)
-            if text is not None:
-                found.append(text)
-        elif isinstance(current, cst.FormattedStringText):
-            found.append(current.value)
-        else:
-            stack.extend(current.children)
-    return found
-
-
-class _Scope:
-    def __init__(self, parent: _Scope | None) -> None:
-        self.parent = parent
-        self.assigns: dict[str, list[tuple[tuple[int, int], cst.BaseExpression]]] = {}
-        # name -> [(position, kind, node)]: kind ``item`` (d[k] = v: node is (key, value, whole)), ``update`` (d.update(x)),
-        # ``headers-item`` / ``headers-update`` / ``cookies-item`` / ``cookies-update`` / ``cookie-set`` / ``add-header`` / ``auth``
-        self.mutations: dict[str, list[tuple[tuple[int, int], str, object]]] = {}
-        self.calls: list[tuple[tuple[int, int], cst.Call]] = []
-
-
-class _Collector(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(self) -> None:
-        self.module_scope = _Scope(None)
-        self.scopes = [self.module_scope]
-        self.scope = self.module_scope
-        self.aliases: dict[str, str] = {}  # local name -> qualified module / object
-
-    def pos(self, node: cst.CSTNode) -> tuple[int, int]:
-        start = self.get_metadata(PositionProvider, node).start
-        return (start.line, start.column)
-
-    # imports
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            name = _dotted(alias.name)
-            if name is None:
-                continue
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self.aliases[alias.asname.name.value] = name
-            else:
-                self.aliases.setdefault(name.split(".")[0], name.split(".")[0])
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        module = _dotted(node.module) if node.module is not None else None
-        if module is None or isinstance(node.names, cst.ImportStar):
-            return
-        for alias in node.names:
-            name = _dotted(alias.name)
-            if name is None:
-                continue
-            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
-            self.aliases[local] = f"{module}.{name}"
-
-    # scopes
-    def _push(self) -> None:
-        self.scope = _Scope(self.module_scope)
-        self.scopes.append(self.scope)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._push()
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.scope = self.module_scope
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        return None
-
-    # bindings
-    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression, node: cst.CSTNode) -> None:
-        if isinstance(target, cst.Name):
-            self.scope.assigns.setdefault(target.value, []).append((self.pos(node), value))
-        elif isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
-            key = target.slice[0].slice.value
-            base = _dotted(target.value)
-            if base is None:
-                return
-            root, kind = _split_suffix(base, {".headers": "headers-item", ".cookies": "cookies-item"}, "item")
-            if root is not None:
-                self._mutate(root, (self.pos(node), kind, (key, value, node)))
-        elif isinstance(target, cst.Attribute):
-            base = _dotted(target.value)
-            if base is None:
-                return
-            if target.attr.value == "auth":
-                self._mutate(base, (self.pos(node), "auth", value))
-            elif base == "self":  # self.session = requests.Session(): other methods of the class use it too
-                name = f"self.{target.attr.value}"
-                self.scope.assigns.setdefault(name, []).append((self.pos(node), value))
-                if self.scope is not self.module_scope:  # seen from the class's other methods (not this one: order counts here)
-                    self.module_scope.assigns.setdefault(name, []).append(((10**9, id(self.scope)), value))
-
-    def _mutate(self, root: str, entry) -> None:
-        self.scope.mutations.setdefault(root, []).append(entry)
-        if root.startswith("self.") and self.scope is not self.module_scope:
-            self.module_scope.mutations.setdefault(root, []).append(((10**9, id(self.scope)), *entry[1:]))
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._bind(target.target, node.value, node)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._bind(node.target, node.value, node)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None and isinstance(node.asname.name, cst.Name):
-            self.scope.assigns.setdefault(node.asname.name.value, []).append((self.pos(node), node.item))
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.scope.calls.append((self.pos(node), node))
-        callee = _dotted(node.func)
-        if callee is None or "." not in callee:
-            return
-        root, kind = _split_suffix(callee, _MUTATORS, None)
-        if root is not None and kind is not None and (kind != "update" or "." not in root or root.startswith("self.")):
-            self._mutate(root, (self.pos(node), kind, node))
-
-
 class _Analyzer:
-    def __init__(self, collector: _Collector, source: SourceFile, wrapper: MetadataWrapper) -> None:
+    def __init__(self, collector: Collector, source: SourceFile, wrapper: MetadataWrapper) -> None:
         self.c = collector
         self.source = source
         self.positions = wrapper.resolve(PositionProvider)
@@ -216,10 +57,10 @@ class _Analyzer:
         prefix = text[:column].lstrip("\ufeff") if line == 1 else text[:column]
         return len(prefix.encode("utf-16-le", "surrogatepass")) // 2 + 1
 
-    def qualify(self, dotted: str | None) -> str | None:
-        if dotted is None:
+    def qualify(self, name: str | None) -> str | None:
+        if name is None:
             return None
-        head, _, rest = dotted.partition(".")
+        head, _, rest = name.partition(".")
         target = self.c.aliases.get(head)
         if target is None:
             return None
@@ -227,8 +68,8 @@ class _Analyzer:
 
     # --- resolving names ------------------------------------------------------------------------
 
-    def lookup(self, scope: _Scope, name: str, before: tuple[int, int]) -> cst.BaseExpression | None:
-        current: _Scope | None = scope
+    def lookup(self, scope: Scope, name: str, before: tuple[int, int]) -> cst.BaseExpression | None:
+        current: Scope | None = scope
         while current is not None:
             candidates = [v for p, v in current.assigns.get(name, []) if (p < before or current is not scope) and p != (10**9, id(scope))]
             if candidates:
@@ -236,15 +77,15 @@ class _Analyzer:
             current = current.parent
         return None
 
-    def mutations(self, scope: _Scope, name: str, before: tuple[int, int]):
-        current: _Scope | None = scope
+    def mutations(self, scope: Scope, name: str, before: tuple[int, int]):
+        current: Scope | None = scope
         found = []
         while current is not None:
             found += [(k, n) for p, k, n in current.mutations.get(name, []) if (p < before or current is not scope) and p != (10**9, id(scope))]
             current = current.parent
         return found
 
-    def resolve(self, node: cst.BaseExpression, scope: _Scope, before, depth: int = 0) -> cst.BaseExpression:
+    def resolve(self, node: cst.BaseExpression, scope: Scope, before, depth: int = 0) -> cst.BaseExpression:
         while isinstance(node, cst.Name) and depth < MAX_RESOLVE:
             value = self.lookup(scope, node.value, before)
             if value is None:
@@ -252,12 +93,12 @@ class _Analyzer:
             node, depth = value, depth + 1
         return node
 
-    def mentions_logged_in(self, node: cst.BaseExpression, scope: _Scope, before, depth: int = 0) -> bool:
+    def mentions_logged_in(self, node: cst.BaseExpression, scope: Scope, before, depth: int = 0) -> bool:
         if depth > MAX_RESOLVE:
             return False
-        if any(LOGGED_IN in t.lower() for t in _texts(node)):
+        if any(LOGGED_IN in t.lower() for t in texts(node)):
             return True
-        names = [n for n in _walk(node) if isinstance(n, cst.Name)]
+        names = [n for n in walk(node) if isinstance(n, cst.Name)]
         for name in names[:16]:
             value = self.lookup(scope, name.value, before)
             if value is not None and value is not node and self.mentions_logged_in(value, scope, before, depth + 1):
@@ -266,7 +107,7 @@ class _Analyzer:
 
     # --- what a value sends ---------------------------------------------------------------------
 
-    def headers(self, node: cst.BaseExpression, scope: _Scope, before, depth: int = 0) -> Sent:
+    def headers(self, node: cst.BaseExpression, scope: Scope, before, depth: int = 0) -> Sent:
         if depth > MAX_RESOLVE:
             return Sent()
         sent = Sent()
@@ -289,14 +130,14 @@ class _Analyzer:
                     sent |= self.headers(element.value, scope, before, depth + 1)
                 else:
                     sent |= self.header_pair(element.key, element.value, element, scope, before)
-        elif isinstance(node, cst.Call) and _dotted(node.func) == "dict":
+        elif isinstance(node, cst.Call) and dotted(node.func) == "dict":
             for arg in node.args:
                 if arg.keyword is None:
                     sent |= self.headers(arg.value, scope, before, depth + 1)
         return sent
 
-    def header_pair(self, key, value, whole, scope: _Scope, before) -> Sent:
-        name = _string(self.resolve(key, scope, before)) if key is not None else None
+    def header_pair(self, key, value, whole, scope: Scope, before) -> Sent:
+        name = string(self.resolve(key, scope, before)) if key is not None else None
         if name is None:
             return Sent()
         low = name.strip().lower()
@@ -304,11 +145,11 @@ class _Analyzer:
             return Sent(nonce=self.span(whole))
         if low == "cookie" and self.mentions_logged_in(value, scope, before):
             return Sent(cookie=self.span(whole))
-        if low == "authorization" and any(t.strip().lower().startswith("basic") for t in _texts(self.resolve(value, scope, before))):
+        if low == "authorization" and any(t.strip().lower().startswith("basic") for t in texts(self.resolve(value, scope, before))):
             return Sent(basic=True)
         return Sent()
 
-    def cookies(self, node: cst.BaseExpression, scope: _Scope, before, depth: int = 0) -> Sent:
+    def cookies(self, node: cst.BaseExpression, scope: Scope, before, depth: int = 0) -> Sent:
         if depth > MAX_RESOLVE:
             return Sent()
         sent = Sent()
@@ -332,15 +173,15 @@ class _Analyzer:
                     sent |= Sent(cookie=self.span(element))
         return sent
 
-    def auth(self, node: cst.BaseExpression, scope: _Scope, before) -> Sent:
+    def auth(self, node: cst.BaseExpression, scope: Scope, before) -> Sent:
         node = self.resolve(node, scope, before)
         if isinstance(node, cst.Tuple) and len(node.elements) == 2:
             return Sent(basic=True)
-        if isinstance(node, cst.Call) and self.qualify(_dotted(node.func)) in _BASIC:
+        if isinstance(node, cst.Call) and self.qualify(dotted(node.func)) in _BASIC:
             return Sent(basic=True)
         return Sent()
 
-    def call_options(self, call: cst.Call, scope: _Scope, before, positional_headers: int | None = None) -> Sent:
+    def call_options(self, call: cst.Call, scope: Scope, before, positional_headers: int | None = None) -> Sent:
         sent = Sent()
         for index, arg in enumerate(call.args):
             keyword = arg.keyword.value if arg.keyword is not None else None
@@ -352,14 +193,14 @@ class _Analyzer:
                 sent |= self.auth(arg.value, scope, before)
         return sent
 
-    def client_state(self, name: str, scope: _Scope, before) -> tuple[str, cst.Call, Sent] | None:
+    def client_state(self, name: str, scope: Scope, before) -> tuple[str, cst.Call, Sent] | None:
         """The client object ``name`` holds (its constructor's qualified name and call) and what it sends."""
         value = self.lookup(scope, name, before)
         if value is not None:
             value = self.resolve(value, scope, before)
         if not isinstance(value, cst.Call):
             return None
-        kind = self.qualify(_dotted(value.func))
+        kind = self.qualify(dotted(value.func))
         if kind not in _CLIENTS:
             return None
         sent = self.call_options(value, scope, before, positional_headers=2 if kind == "urllib.request.Request" else None)
@@ -396,9 +237,9 @@ class _Analyzer:
             found.extend(self.unused_clients(scope, used_clients))
         return found
 
-    def request(self, call: cst.Call, scope: _Scope, before, used_clients: set[str]) -> ScriptRequest | None:
-        dotted = _dotted(call.func)
-        qualified = self.qualify(dotted)
+    def request(self, call: cst.Call, scope: Scope, before, used_clients: set[str]) -> ScriptRequest | None:
+        callee = dotted(call.func)
+        qualified = self.qualify(callee)
         if qualified is not None:
             module, _, method = qualified.rpartition(".")
             if method in _MODULE_REQUESTS.get(module, ()):
@@ -410,12 +251,12 @@ class _Analyzer:
                         if state is not None:
                             used_clients.add(target.value)
                             sent |= state[2]
-                    elif isinstance(target, cst.Call) and self.qualify(_dotted(target.func)) == "urllib.request.Request":
+                    elif isinstance(target, cst.Call) and self.qualify(dotted(target.func)) == "urllib.request.Request":
                         sent |= self.call_options(target, scope, before, positional_headers=2)
                 return ScriptRequest(qualified, self.span(call), sent)
-        if dotted is None or "." not in dotted:
+        if callee is None or "." not in callee:
             return None
-        receiver, _, method = dotted.rpartition(".")
+        receiver, _, method = callee.rpartition(".")
         if method == "open" and call.args and isinstance(call.args[0].value, cst.Name):  # opener.open( req )
             state = self.client_state(call.args[0].value.value, scope, before)
             if state is not None and state[0] == "urllib.request.Request":
@@ -432,7 +273,7 @@ class _Analyzer:
         sent = client_sent | self.call_options(call, scope, before, positional_headers=positional)
         return ScriptRequest(f"{kind}().{method}", self.span(call), sent)
 
-    def unused_clients(self, scope: _Scope, used: set[str]) -> list[ScriptRequest]:
+    def unused_clients(self, scope: Scope, used: set[str]) -> list[ScriptRequest]:
         """A session or a ``urllib.request.Request`` built with cookie credentials and handed on (returned, stored,
         passed to a helper that sends it): reported where it is built."""
         found = []
@@ -443,14 +284,6 @@ class _Analyzer:
             if state is not None and state[2]:
                 found.append(ScriptRequest(state[0] + "()", self.span(state[1]), state[2]))
         return found
-
-
-def _walk(node: cst.CSTNode):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(current.children)
 
 
 MAX_BRACKET_DEPTH = 100  # CPython itself refuses 200; libcst's native parser overflows its stack far beyond
@@ -510,7 +343,7 @@ def extract(source: SourceFile) -> ScriptFacts:
         return ScriptFacts(source.path, "python", (), f"could not parse this Python file ({type(error).__name__}): not analysed")
     try:
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        collector = _Collector()
+        collector = Collector()
         wrapper.visit(collector)
         requests = _Analyzer(collector, source, wrapper).requests()
     except RecursionError:
