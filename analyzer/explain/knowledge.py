@@ -79,7 +79,7 @@ _NONCE_ROWS = (
     ),
     Row(
         "the request came from another origin",
-        "a cross-origin request sends cookies only with credentials 'include', and Chromium does not send WordPress's "
+        "a cross-origin request sends cookies only with credentials 'include' (XHR: withCredentials), and Chromium does not send WordPress's "
         "cookies (they have no SameSite attribute, so count as Lax) on a fetch or XHR from another site",
         "the Origin / Sec-Fetch-Site request headers; fetch's credentials option",
         "cross_origin",
@@ -200,7 +200,7 @@ _add(
         "anonymous",
         "Yes. The route matched and its arguments validated; its permission_callback ran and denied the request.",
         "Not in effect: 401 means no user was logged in when the permission check ran, so the request ran as user 0 "
-        "(the cookie, if sent, was ignored for want of a nonce, or was not sent).",
+        "(the cookie, if sent, was ignored for want of a nonce, or was not valid, or was not sent).",
         "The route's permission_callback returned false (or null) for user 0.",
         NOT_RUN_CALLBACK,
         _ANONYMOUS_ROWS,
