@@ -9,7 +9,8 @@ Finds code that runs outside a browser and authenticates to the REST API the way
   `child_process`, `node-fetch` or `undici`, or reads `process.argv`): `fetch`, `axios`, `http(s).request`,
   `undici` calls whose `headers` carry them;
 - shell (`.sh`, `.bash`): `curl -H 'X-WP-Nonce: …'`, `curl --cookie 'wordpress_logged_in_…'`, `wget --header`;
-- PHP `wp_remote_*` / `WP_Http` requests to a URL that is not built from the site's own URL.
+- PHP `wp_remote_*` / `WP_Http` requests to a URL that is not built from the site's own URL (read in files
+  that name `X-WP-Nonce`, `wordpress_logged_in` or `LOGGED_IN_COOKIE`).
 
 A script that logs in itself (`wp-login.php`) or asks admin-ajax for a fresh nonce (`rest-nonce`) each
 run is cookie authentication by design, as a browser does it (end-to-end tests are the usual case): a
@@ -20,12 +21,13 @@ ignored by core), and an in-request loopback to the same site — a URL built fr
 … — that forwards the visitor's `$_COOKIE` with a freshly minted nonce, as core's Site Health does.
 
 ## Why is this bad?
-Failure stage: **cookie-nonce** later, or **anonymous** at once. Cookie authentication works only with a
-live logged-in cookie **and** a `wp_rest` nonce minted for that cookie's session. The nonce dies on logout, on a new login and 12–24 hours after it was made; then every
-call fails with `403 rest_cookie_invalid_nonce`, even on public routes (runtime tests A7, F3). Without the
-nonce, core ignores the cookie and the request runs as user 0 (A1). A script that replays
-a browser's credentials works on the day it is written and breaks on its own later. With HTTP Basic
-credentials *and* a logged-in cookie, the cookie wins: without a nonce the user is reset to 0.
+Failure stage: **cookie-nonce** later, or **anonymous** at once. Cookie authentication works only with a live
+logged-in cookie **and** a `wp_rest` nonce minted for that cookie's session. The nonce dies on logout, on a
+new login and 12–24 hours after it was made; then every call fails with `403 rest_cookie_invalid_nonce`, even
+on public routes (runtime tests A7, F3). Without the nonce, core ignores the cookie and the request runs as
+user 0 (A1). A script that replays a browser's credentials works on the day it is written and breaks on its
+own later. With HTTP Basic credentials *and* a logged-in cookie, the cookie wins: without a nonce the user is
+reset to 0.
 
 A PHP request that forwards `$_COOKIE` to another host also hands the visitor's session to that host.
 
