@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -106,7 +107,8 @@ def start(procs: list) -> tuple[str, str]:
     (LAB / "install.php").write_text(INSTALL.format(host=f"127.0.0.1:{port}", wp=WP))
     app_password = subprocess.run(["php", str(LAB / "install.php")], check=True, capture_output=True, text=True).stdout.strip()
     env = dict(os.environ, PHP_CLI_SERVER_WORKERS="4")
-    procs.append(subprocess.Popen(["php", "-S", f"127.0.0.1:{port}", "-t", str(WP)], env=env,
+    # Its own process group: PHP_CLI_SERVER_WORKERS forks workers that must be stopped with it.
+    procs.append(subprocess.Popen(["php", "-S", f"127.0.0.1:{port}", "-t", str(WP)], env=env, start_new_session=True,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     for _ in range(100):
         try:
@@ -179,7 +181,10 @@ def main() -> int:
         print(f"wrote {len(cases)} cases to {out}")
     finally:
         for proc in reversed(procs):
-            proc.terminate()
+            try:
+                os.killpg(proc.pid, signal.SIGTERM) if proc.args[0] == "php" else proc.terminate()
+            except ProcessLookupError:
+                pass
             proc.wait(10)
     return 0
 
