@@ -29,7 +29,7 @@ _SOURCE_PREFIX = re.compile(r"^(?:webpack|rollup|vite)://[^/]*/")
 
 def _is_js(rel: str) -> bool:
     language = languages.language_of(rel)
-    return language is not None and language != "php"
+    return language in languages.JS_LANGUAGES
 
 
 def _sources_present(map_path: Path, rel_map: str, present: set[str]) -> bool:

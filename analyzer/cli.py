@@ -1,4 +1,4 @@
-"""Command line: ``wp-rest-lint scan | rules | rule CODE``. ``main(argv) -> int`` so tests call it directly.
+"""Command line: ``wp-rest-lint scan | rules | rule CODE | explain``. ``main(argv) -> int`` so tests call it directly.
 
 Exit codes: 0 nothing at or above ``--fail-on``; 1 findings; 2 a usage, configuration or internal error, or a
 scan that found nothing to check (one line on stderr); 130 interrupted (Ctrl-C).
@@ -16,10 +16,11 @@ from pathlib import Path
 from analyzer import DOCS_URL, __version__, roots, selection
 from analyzer import baseline as baseline_module
 from analyzer import config as config_module
+from analyzer import explain
 from analyzer import outputs as outputs_module
 from analyzer import rules as rule_registry
 from analyzer.findings import LEVEL_RANK
-from analyzer.formatters import DESCRIPTIONS, FORMATS, OutputContext, render
+from analyzer.formatters import DESCRIPTIONS, OutputContext, render
 from analyzer.languages import JS_EXTENSIONS, PHP_EXTENSIONS
 from analyzer.rules import docs
 from analyzer.scan import DEFAULT_MAX_FILE_SIZE, MIB, ScanOptions, ScanResult, scan
@@ -159,6 +160,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     one = sub.add_parser("rule", help="show a rule's documentation", allow_abbrev=False)
     one.add_argument("code", metavar="CODE", help="a rule code or name")
+    explain.add_parser(sub)
     return parser
 
 
@@ -452,6 +454,8 @@ def main(argv: list[str] | None = None) -> int:
             return _scan(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "explain":
+            return explain.run(args)
         return _rule(args.code)
     except UsageError as error:
         hint = f"; {error.hint}" if error.hint else ""

@@ -2,7 +2,8 @@
 
 PHP files are parsed with ``language_php`` (HTML and PHP mixed). Browser code is parsed with
 tree-sitter-javascript (``.js .jsx .mjs .cjs``; its grammar includes JSX) and tree-sitter-typescript
-(``.ts`` and, with JSX, ``.tsx``). The three JS-family grammars share the node types the JS queries use, so
+(``.ts`` and, with JSX, ``.tsx``). Python (``.py``, with libcst) and shell (``.sh .bash``) scripts are read
+by analyzer.scripts, not by tree-sitter. The three JS-family grammars share the node types the JS queries use, so
 ``queries/js/*.scm`` is compiled once per grammar.
 """
 
@@ -15,6 +16,9 @@ import tree_sitter
 PHP_EXTENSIONS = frozenset({".php", ".phtml", ".inc"})
 JS_EXTENSIONS = {".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx"}
 JS_LANGUAGES = frozenset(JS_EXTENSIONS.values())
+# Scripts that run outside the browser, read by analyzer.scripts (Python with libcst; shell line by line).
+SCRIPT_EXTENSIONS = {".py": "python", ".sh": "shell", ".bash": "shell"}
+SCRIPT_LANGUAGES = frozenset(SCRIPT_EXTENSIONS.values())
 
 
 def language_of(path: str) -> str | None:
@@ -27,7 +31,7 @@ def language_of(path: str) -> str | None:
         return "php"
     if ext == ".ts" and path.lower().endswith(".d.ts"):
         return None  # type declarations: no code runs
-    return JS_EXTENSIONS.get(ext)
+    return JS_EXTENSIONS.get(ext) or SCRIPT_EXTENSIONS.get(ext)
 
 
 def query_family(language: str) -> str:

@@ -48,9 +48,11 @@ class AuthFilter:
 class PluginModel:
     """All facts of one plugin, joined."""
 
-    def __init__(self, php_files: Iterable[ir.PhpFacts], js_files: Iterable = (), block_files: Iterable = ()) -> None:
+    def __init__(self, php_files: Iterable[ir.PhpFacts], js_files: Iterable = (), block_files: Iterable = (), script_files: Iterable = ()) -> None:
         self.php_files = tuple(sorted(php_files, key=lambda f: f.path))
         self.js_files = tuple(sorted(js_files, key=lambda f: f.path))
+        # Scripts that run outside the browser (analyzer.scripts.ir.ScriptFacts): Python, Node, shell.
+        self.script_files = tuple(sorted(script_files, key=lambda f: f.path))
         self.block_files = tuple(block_files)
         self._client = None
         self._exposure = None
@@ -198,6 +200,10 @@ class PluginModel:
     def fact_lines(self) -> set[tuple[str, int]]:
         """(path, line) of every place the model holds a fact about: what an ``ok:`` annotation may name."""
         lines: set[tuple[str, int]] = set(self.client.fact_lines())
+        from analyzer.scripts.php_remote import remote_requests
+
+        for request in [r for f in self.script_files for r in f.requests] + remote_requests(self.php_files):
+            lines.update((s.path, s.line) for s in (request.span, request.sent.nonce, request.sent.cookie) if s is not None)
         for e in self.rest_endpoints:
             for span in (e.span, e.registration, e.permission.span):
                 if span is not None:

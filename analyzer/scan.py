@@ -30,6 +30,9 @@ from analyzer.model import PluginModel
 from analyzer.parse import PhpParser
 from analyzer.php import ir
 from analyzer.php.extract import MAX_DEPTH
+from analyzer.scripts import extract as script_extract
+from analyzer.scripts import ir as script_ir
+from analyzer.scripts import node as node_scripts
 from analyzer.source import SourceFile
 
 MAX_DEMAND_ROUNDS = 6
@@ -369,6 +372,9 @@ def analyse_plugin(
     anchors: list[tuple[str, bytes]] = []
     js_anchors: list[tuple[str, bytes]] = []
     directive_files: list[tuple[str, bytes]] = []  # files holding a wp-rest-lint: comment
+    # Scripts that run outside the browser (Python, shell, Node): read by analyzer.scripts for the rules that ask.
+    scripts_wanted = any(rule.RULE.scripts for rule in enabled)
+    script_anchors: list[tuple[str, bytes, str]] = []
     copies = bundles.compiled_copies(discovery.root, discovery.files) if not options.scan_bundles else {}
     result.bundles_skipped.extend(sorted(copies))
     for number, rel in enumerate(discovery.files, 1):
@@ -385,7 +391,12 @@ def analyse_plugin(
             continue
         if problem is not None:  # read, with something to say about it (an encoding PHP does not run)
             result.errors.append(ScanError(rel, problem))
-        if language != "php":
+        if language in languages.SCRIPT_LANGUAGES or (language != "php" and node_scripts.is_node_script(data)):
+            # A Node script is not browser code: only the script rules read it.
+            if scripts_wanted and script_ir.has_tokens(data):
+                result.stats.files_passed += 1
+                script_anchors.append((rel, data, language))
+        elif language != "php":
             if js_tokens and prefilter.passes(data, js_tokens):
                 js_anchors.append((rel, data))  # makes requests or writes storage; kept if it also concerns REST
         elif (tokens and prefilter.passes(data, tokens)) or (
@@ -417,7 +428,17 @@ def analyse_plugin(
     result.stats.files_passed += len(js_anchors)
     parsed.add(js_anchors, "parsing JS")
     blocks = bundles.block_json_files(discovery.root, discovery.files) if parsed.js_facts or anchors else []
-    model = PluginModel(parsed.facts, parsed.js_facts, blocks)
+    script_facts = []
+    for rel, data, kind in script_anchors:
+        facts = script_extract.facts(rel, data, kind)
+        if facts.error is not None:
+            result.errors.append(ScanError(rel, facts.error))  # a Python syntax error: reported, the scan goes on
+            continue
+        result.sources[rel] = SourceFile(rel, data)
+        result.stats.files_parsed += 1
+        result.stats.bytes_parsed += len(data)
+        script_facts.append(facts)
+    model = PluginModel(parsed.facts, parsed.js_facts, blocks, script_facts)
 
     # Demand-driven: parse the files that define what the anchors refer to (a permission callback in
     # another file, a constant, a parent class), call a route-registering wrapper, or extend a class that
@@ -449,7 +470,7 @@ def analyse_plugin(
         if not chosen:
             break
         parsed.add(chosen, "parsing definitions")
-        model = PluginModel(parsed.facts, parsed.js_facts, blocks)
+        model = PluginModel(parsed.facts, parsed.js_facts, blocks, script_facts)
 
     result.errors.extend(ScanError(path, message) for path, message in model.errors)
     findings: set[Finding] = set()
@@ -462,7 +483,7 @@ def analyse_plugin(
     library = set(discovery.library_files)
     found = [f for f in findings if f.span.path not in library]
 
-    directives = [s for facts in [*parsed.facts, *parsed.js_facts] if facts.path not in library for s in facts.suppressions]
+    directives = [s for facts in [*parsed.facts, *parsed.js_facts, *script_facts] if facts.path not in library for s in facts.suppressions]
     for rel, data in directive_files:
         if rel not in result.sources:  # not parsed for facts: read its comments now
             found_here = suppressions.find(SourceFile(rel, data))

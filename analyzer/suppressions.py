@@ -1,4 +1,5 @@
-"""Inline suppressions, read from comment nodes (``//``, ``#`` and ``/* */`` in PHP; ``//`` and ``/* */`` in JS/TS).
+"""Inline suppressions, read from comment nodes (``//``, ``#`` and ``/* */`` in PHP; ``//`` and ``/* */`` in JS/TS;
+``#`` in Python and shell scripts).
 
     'permission_callback' => '__return_true', // wp-rest-lint: ignore WPR005 -- public contact form
     // wp-rest-lint: ignore WPR006 -- registered for WP_DEBUG only          (covers the next line)
@@ -11,7 +12,9 @@ after ``--`` is the reason.
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from dataclasses import dataclass
 
 from analyzer import languages, queries
@@ -41,23 +44,53 @@ def find(source: SourceFile) -> list[Suppression]:
     if TOKEN not in source.data:
         return []
     language = languages.language_of(source.path) or "php"
+    if language in languages.SCRIPT_LANGUAGES:
+        return _directives(hash_comments(source, language))
     return from_tree(source, languages.parser(language).parse(source.data).root_node, language)
+
+
+_SHELL_COMMENT = re.compile(r"(?:^|(?<=[\s;|&]))#.*$")
+
+
+def hash_comments(source: SourceFile, language: str) -> list[tuple[Span, str]]:
+    """The ``#`` comments of a Python or shell script, with their spans (Python's tokenizer for Python, so a
+    ``#`` inside a string is not a comment; a line scan where the tokenizer gives up, and for shell)."""
+    text = source.data.decode("utf-8", "replace")
+    found: list[tuple[Span, str]] = []
+    if language == "python":
+        try:
+            for token in tokenize.generate_tokens(io.StringIO(text).readline):
+                if token.type == tokenize.COMMENT:
+                    (row, col), (erow, ecol) = token.start, token.end
+                    found.append((Span(source.path, row, col + 1, erow, ecol + 1), token.string))
+            return found
+        except (tokenize.TokenError, SyntaxError, ValueError):
+            found = []
+    for row, line in enumerate(text.split("\n"), 1):
+        match = _SHELL_COMMENT.search(line)
+        if match:
+            found.append((Span(source.path, row, match.start() + 1, row, match.end() + 1), match.group(0)))
+    return found
 
 
 def from_tree(source: SourceFile, root, language: str = "php") -> list[Suppression]:
     """Suppression directives in a tree already parsed (extraction calls this, so no file is parsed twice)."""
     if TOKEN not in source.data:
         return []
+    comments = queries.load(language, "comments").captures(root).get("comment", [])
+    return _directives([(source.span_of(node), node.text.decode("utf-8", "replace")) for node in comments])
+
+
+def _directives(comments: list[tuple[Span, str]]) -> list[Suppression]:
     found = []
-    for node in queries.load(language, "comments").captures(root).get("comment", []):
-        text = node.text.decode("utf-8", "replace")
+    for span, text in comments:
         for match in _DIRECTIVE.finditer(text):
             rest = match.group("rest").rstrip().removesuffix("*/").rstrip()
             spec, _, reason = rest.partition("--")
             tokens = tuple(t for t in re.split(r"[\s,]+", spec.strip()) if t)
             found.append(
                 Suppression(
-                    span=source.span_of(node),
+                    span=span,
                     file_level=match.group("kind") == "ignore-file",
                     codes=(),
                     reason=reason.strip(),

@@ -28,6 +28,7 @@ from analyzer import languages, source, suppressions
 from analyzer.js import inline
 from analyzer.rules import BY_CODE
 from analyzer.scan import ScanResult, scan
+from analyzer.source import SourceFile
 
 _DIRECTIVE = re.compile(r"\b(expect|ok):\s*((?:WPR\d{3}(?::(?:error|warning|note))?\s*,?\s*)+)")
 _ITEM = re.compile(r"(WPR\d{3})(?::(error|warning|note))?")
@@ -68,22 +69,29 @@ def read_annotations(case: Path) -> Annotations:
             continue
         rel = path.relative_to(case).as_posix()
         data, _ = source.to_utf8(path.read_bytes())  # as the scan reads it (UTF-16 fixtures)
+        if language in languages.SCRIPT_LANGUAGES:  # Python and shell: '#' comments
+            comments = [(span.line, text) for span, text in suppressions.hash_comments(SourceFile(rel, data), language)]
+            _collect(comments, rel, expected, ok)
+            continue
         trees = [languages.parser(language).parse(data)]
         if language == "php" and inline.script_source(data) is not None:  # comments inside inline <script>
             trees.append(languages.parser("javascript").parse(inline.script_source(data)))
-        for comment in (c for tree in trees for c in _comments(tree)):
-            text = comment.text.decode("utf-8", "replace")
-            line = comment.start_point[0] + 1
-            for kind, items in _DIRECTIVE.findall(text):
-                for code, level in _ITEM.findall(items):
-                    if code not in BY_CODE:
-                        raise AssertionError(f"{rel}:{line}: annotation names unknown rule {code}")
-                    if kind == "expect":
-                        expected.add(Expectation(rel, line, code, level or BY_CODE[code].RULE.level))
-                    else:
-                        ok.add((rel, line, code))
+        comments = [(c.start_point[0] + 1, c.text.decode("utf-8", "replace")) for tree in trees for c in _comments(tree)]
+        _collect(comments, rel, expected, ok)
     _read_expect_file(case, expected, ok)
     return Annotations(expected, ok)
+
+
+def _collect(comments: list[tuple[int, str]], rel: str, expected: set[Expectation], ok: set[tuple[str, int, str]]) -> None:
+    for line, text in comments:
+        for kind, items in _DIRECTIVE.findall(text):
+            for code, level in _ITEM.findall(items):
+                if code not in BY_CODE:
+                    raise AssertionError(f"{rel}:{line}: annotation names unknown rule {code}")
+                if kind == "expect":
+                    expected.add(Expectation(rel, line, code, level or BY_CODE[code].RULE.level))
+                else:
+                    ok.add((rel, line, code))
 
 
 _EXPECT_LINE = re.compile(r"^(?P<path>\S+):(?P<line>\d+)\s+(?P<annotation>(?:expect|ok):[^|]*)\|\s*(?P<text>.*?)\s*$")
@@ -128,8 +136,8 @@ def check_case(case: Path) -> tuple[ScanResult, list[str]]:
             f"{extra.path}:{extra.line}: unexpected {extra.code} [{extra.level}]: {actual[extra].plain_message()}"
         )
     fact_lines = set().union(*(plugin.model.fact_lines() for plugin in result.plugins if plugin.model is not None))
-    for path, source in result.sources.items():  # a suppression comment is something to mark ok, too
-        fact_lines.update((path, s.span.line) for s in suppressions.find(source))
+    for path, src in result.sources.items():  # a suppression comment is something to mark ok, too
+        fact_lines.update((path, s.span.line) for s in suppressions.find(src))
     for path, line, code in sorted(annotations.ok):
         if (path, line) not in fact_lines:
             problems.append(f"{path}:{line}: 'ok: {code}' is on a line the model holds no fact about")

@@ -285,6 +285,9 @@ def test_ctrl_c_exits_130_at_once_with_jobs(tmp_path: Path, to_group: bool) -> N
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # A shell's background jobs inherit SIGINT ignored (and Python then installs no handler): give the scan
+        # the disposition an interactive terminal gives it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         deadline = time.monotonic() + 120

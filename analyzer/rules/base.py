@@ -19,6 +19,7 @@ class Rule:
     security_severity: str | None = None  # CVSS-like score as a string, for security rules only
     references: tuple[str, ...] = ()
     levels: str | None = None  # when findings are not all at ``level``: how the level varies
+    scripts: bool = False  # reads the scripts a plugin runs outside the browser (Python, Node, shell)
 
     @property
     def levels_text(self) -> str:

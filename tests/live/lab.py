@@ -161,11 +161,12 @@ class Lab:
             "[client]\n"
             f"socket = {self.socket}\n"
         )
-        subprocess.run(
-            ["mariadb-install-db", f"--defaults-file={cnf}", "--auth-root-authentication-method=socket",
-             "--skip-test-db", "--skip-name-resolve"],
-            check=True, stdin=subprocess.DEVNULL, stdout=open(self.logs / "install-db.log", "wb"), stderr=subprocess.STDOUT,
-        )
+        with open(self.logs / "install-db.log", "wb") as log:
+            subprocess.run(
+                ["mariadb-install-db", f"--defaults-file={cnf}", "--auth-root-authentication-method=socket",
+                 "--skip-test-db", "--skip-name-resolve"],
+                check=True, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            )
         self.processes.start("mariadb", ["mariadbd", f"--defaults-file={cnf}"])
         _wait(self.socket.exists, "MariaDB", log=self.logs / "mariadb-error.log")
         _wait(
