@@ -16,7 +16,7 @@ from pathlib import Path
 from analyzer import DOCS_URL, __version__, roots, selection
 from analyzer import baseline as baseline_module
 from analyzer import config as config_module
-from analyzer import explain
+from analyzer import explain, inventory, routes_command
 from analyzer import outputs as outputs_module
 from analyzer import rules as rule_registry
 from analyzer.findings import LEVEL_RANK
@@ -161,6 +161,7 @@ def _parser() -> argparse.ArgumentParser:
     one = sub.add_parser("rule", help="show a rule's documentation", allow_abbrev=False)
     one.add_argument("code", metavar="CODE", help="a rule code or name")
     explain.add_parser(sub)
+    routes_command.add_parser(sub)
     return parser
 
 
@@ -265,7 +266,11 @@ def _statistics(result: ScanResult) -> str:
     if result.baselined:
         extra.append(f"{result.baselined} in the baseline")
     total = f"{len(result.findings):>5}  total" + (f" ({', '.join(extra)})" if extra else "")
-    return "\n".join([*lines, total]) + "\n"
+    counts = inventory.endpoints(result.plugins)
+    endpoints = [f"{counts.found:>5}  REST endpoints: {counts.resolved} resolved, {len(counts.unresolved)} not checked"]
+    for item in counts.unresolved:
+        endpoints.append(f"       {printable_path(item.span.path)}:{item.span.line}: {item.route}: {item.reason}")
+    return "\n".join([*lines, total, *endpoints]) + "\n"
 
 
 def _nothing_to_scan(paths: list[Path]) -> str:
@@ -456,6 +461,8 @@ def main(argv: list[str] | None = None) -> int:
             return _rules(args)
         if args.command == "explain":
             return explain.run(args)
+        if args.command == "routes":
+            return routes_command.run(args)
         return _rule(args.code)
     except UsageError as error:
         hint = f"; {error.hint}" if error.hint else ""

@@ -207,7 +207,10 @@ class ExposureAnalyzer:
         return exposure
 
     def _of(self, endpoint: RestEndpoint, callback: Callback | None) -> Exposure:
-        if callback is None or callback.function is None:
+        if callback is not None and callback.kind == "core":
+            effects = Effects(())  # a core callable used as the callback (WP_REST_Controller's, __return_…)
+            checks: list[Check] = []
+        elif callback is None or callback.function is None:
             name = callback.name if callback is not None else "no callback"
             span = callback.span if callback is not None and callback.span is not None else endpoint.span
             effects = Effects((Effect(wpe.UNKNOWN, "unresolved", name, "the callback could not be resolved", span),), resolved=False)
@@ -226,7 +229,8 @@ class ExposureAnalyzer:
             scope = self._scoped_to(flt, endpoint)
             if scope is not None:
                 fn = flt.function
-                for check in self.credentials.gates(fn, self.credentials.taint(fn, (p.name for p in fn.params))):
+                gates = self.credentials.gates(fn, self.credentials.taint(fn, (p.name for p in fn.params)))
+                for check in sorted(gates, key=lambda c: not c.lowers)[:1]:  # the credential, if it checks one
                     if scope == "case" and check.lowers:
                         # Core matches routes case-insensitively (@^…$@i), get_route() keeps the client's spelling.
                         check = replace(check, kind="bypass", description=f"{check.description} in a {flt.hook} filter whose route test is case-sensitive")

@@ -89,6 +89,13 @@ class ScanResult:
     # not reported on): kept when the baseline is written again.
     baseline_unchecked: list[baseline_module.Entry] = field(default_factory=list)
 
+    @property
+    def endpoints(self):
+        """How many REST endpoints the analysed plugins register, resolved and not (analyzer.inventory)."""
+        from analyzer import inventory
+
+        return inventory.endpoints(self.plugins)
+
     def plugin_of(self, path: str) -> PluginScan | None:
         """The plugin or theme a file (relative to the scan root) was analysed as part of."""
         for plugin in sorted(self.plugins, key=lambda p: -len(p.path)):
@@ -220,7 +227,18 @@ class _Parsed:
         if self.jobs > 1 and len(files) > 1:
             # multiprocessing.Pool rather than ProcessPoolExecutor: leaving its with-block on Ctrl-C
             # terminates the workers at once, where the executor waits for (or hangs on) them.
-            with multiprocessing.Pool(min(self.jobs, len(files)), initializer=_quiet_worker) as pool:
+            # Workers start with SIGINT ignored (a Ctrl-C before their initializer runs would otherwise print a
+            # traceback from each); the initializer then lets the signal end them quietly.
+            try:
+                previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            except ValueError:  # not the main thread (an embedding program): leave signals alone
+                previous = None
+            try:
+                pool = multiprocessing.Pool(min(self.jobs, len(files)), initializer=_quiet_worker)
+            finally:
+                if previous is not None:
+                    signal.signal(signal.SIGINT, previous)
+            with pool:
                 for done, outcome in enumerate(pool.imap(_facts_of_pair, files, chunksize=4), 1):
                     self.report(phase, done, len(files))
                     yield outcome

@@ -158,6 +158,10 @@ OPAQUE_FUNCTIONS = frozenset({"apply_filters", "apply_filters_ref_array", "get_o
 
 PERMISSION_CALLBACK_KEY = "permission_callback"
 
+# WP_REST_Controller's route handlers: a subclass that does not override one gets core's, which answers
+# WP_Error 'invalid-method' (501) and changes nothing.
+REST_CONTROLLER_METHODS = frozenset({"get_items", "get_item", "create_item", "update_item", "delete_item"})
+
 # PHP's own constants a plugin passes where a number is expected (a hook priority).
 PHP_CONSTANTS = {"PHP_INT_MAX": 2**63 - 1, "PHP_INT_MIN": -(2**63)}
 

@@ -50,6 +50,9 @@ AREAS = {
     "orders": "create, change or refund orders, coupons or products",
 }
 
+# Privileged areas from gravest to mildest: which effect a message names first.
+AREA_ORDER = {area: i for i, area in enumerate(("code", "users", "plugins", "files", "sql", "options", "content", "orders", "terms", "comments", "outbound", "mail", "cache"))}
+
 POLICIES = {
     "always": "privileged whatever the arguments",
     "tainted": "privileged when the target argument comes from the request, else none",
@@ -276,12 +279,14 @@ PRIVILEGED_CLASSES = {
 }
 # Properties of WC() that hold the visitor's own shopping session: changing them is the visitor's business.
 VISITOR_SESSION_PROPS = frozenset({"cart", "session", "customer"})
-# Methods of WP_REST_Request that only change the request object itself.
+# Methods of WP_REST_Request and WP_REST_Response that only change the request or the response being built.
 REQUEST_METHODS = frozenset(
     {
         "set_param", "set_body", "set_header", "set_headers", "add_header", "remove_header", "set_method", "set_route",
         "set_attributes", "set_url_params", "set_query_params", "set_body_params", "set_file_params",
         "set_default_params", "offsetset", "offsetunset", "sanitize_params", "has_valid_params",
+        "set_data", "set_status", "add_link", "add_links", "remove_link", "set_matched_route", "set_matched_handler",
+        "link_header", "add_data", "add",
     }
 )
 

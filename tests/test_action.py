@@ -167,7 +167,7 @@ def test_action_steps_scan_and_set_outputs(workspace) -> None:
     }
     assert log["runs"][0]["automationDetails"]["id"] == "wp-rest-lint/acme-forms/"
     assert "::error file=acme-forms/acme-forms.php,line=30," in run.log  # annotations, from the same scan
-    assert run.summary.startswith("### wp-rest-lint: 9 problems (7 errors, 1 warning, 1 note) in 4 of 4 files\n")
+    assert run.summary.startswith("### wp-rest-lint: 9 problems (6 errors, 2 warnings, 1 note) in 4 of 4 files\n")
     assert "| error | WPR005 public-write-route | `acme-forms/acme-forms.php:30` |" in run.summary
 
 

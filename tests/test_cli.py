@@ -39,7 +39,7 @@ def test_scan_demo_text(capsys, monkeypatch) -> None:
     blocks = out.split("\n\n")
     assert blocks[0] == FIRST_FINDING
     assert "\033[" not in out
-    assert out.endswith("\nFound 9 problems (7 errors, 1 warning, 1 note) in 4 of 4 files.\n")
+    assert out.endswith("\nFound 9 problems (6 errors, 2 warnings, 1 note) in 4 of 4 files.\nREST endpoints: 7 found, 7 checked.\n")
     # a path inside a message has the same base as the header's
     assert "(fixtures/demo-plugin/acme-forms.php:66)" in out and "(acme-forms.php:66)" not in out
 
@@ -111,7 +111,8 @@ def test_json_schema(capsys) -> None:
     main(["scan", str(DEMO), "--format", "json"])
     data = json.loads(capsys.readouterr().out)
     assert data["version"] == 1 and data["tool"] == {"name": "wp-rest-lint", "version": __version__}
-    assert data["summary"]["by_level"] == {"note": 1, "warning": 1, "error": 7}
+    assert data["summary"]["by_level"] == {"note": 1, "warning": 2, "error": 6}
+    assert data["summary"]["endpoints"] == {"found": 7, "resolved": 7, "unresolved": []}
     finding = data["findings"][0]
     assert set(finding) == {
         "code", "name", "level", "message", "headline", "why", "fix", "path", "line", "column", "end_line",

@@ -75,7 +75,7 @@ def test_junit(repo: Path, capsys, tmp_path: Path) -> None:
 def test_markdown_table(repo: Path, capsys) -> None:
     main(["scan", str(repo / "acme-forms"), "--format", "markdown"])
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "### wp-rest-lint: 9 problems (7 errors, 1 warning, 1 note) in 4 of 4 files"
+    assert lines[0] == "### wp-rest-lint: 9 problems (6 errors, 2 warnings, 1 note) in 4 of 4 files"
     assert lines[2] == "| level | rule | where | problem | fix |"
     assert lines[4].startswith("| error | WPR005 public-write-route | `acme-forms/acme-forms.php:30` | POST, PUT /acme-forms/v1/settings accepts writes from anyone |")
 
@@ -89,7 +89,7 @@ def test_several_reports_from_one_scan(repo: Path, capsys, monkeypatch) -> None:
     argv = ["scan", str(repo / "acme-forms"), "--output-format", f"sarif:{out / 'r.sarif'}", "--format", "text", "--format", f"json:{out / 'r.json'}"]
     assert main(argv) == 1
     assert calls == [1]
-    assert capsys.readouterr().out.rstrip().endswith("in 4 of 4 files.")
+    assert capsys.readouterr().out.rstrip().endswith("in 4 of 4 files.\nREST endpoints: 7 found, 7 checked.")
     assert json.loads((out / "r.sarif").read_text())["version"] == "2.1.0"
     assert json.loads((out / "r.json").read_text())["summary"]["findings"] == 9
     # -o is the file of the format given without one

@@ -162,6 +162,7 @@ def test_statistics_table(capsys) -> None:
         "    1  WPR015  rest-route-not-found",
         "    1  WPR016  permission-callback-non-boolean",
         "    9  total",
+        "    7  REST endpoints: 7 resolved, 0 not checked",
     ]
 
 

@@ -54,6 +54,7 @@ def render(result: ScanResult, context: OutputContext) -> str:
                 **({"claim": finding.claim.as_dict()} if finding.claim is not None else {}),
             }
         )
+    endpoints = result.endpoints
     document = {
         "version": SCHEMA_VERSION,
         "tool": {"name": "wp-rest-lint", "version": __version__},
@@ -70,6 +71,14 @@ def render(result: ScanResult, context: OutputContext) -> str:
             "compiled_copies_skipped": [printable_path(p) for p in result.bundles_skipped],
             "findings": len(findings),
             "by_level": counts,
+            "endpoints": {
+                "found": endpoints.found,
+                "resolved": endpoints.resolved,
+                "unresolved": [
+                    {"path": printable_path(u.span.path), "line": u.span.line, "route": u.route, "reason": u.reason}
+                    for u in endpoints.unresolved
+                ],
+            },
         },
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

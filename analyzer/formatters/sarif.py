@@ -179,6 +179,7 @@ def build(result: ScanResult, context: OutputContext) -> om.SarifLog:
         )
         for error in result.errors
     ]
+    endpoints = result.endpoints
     run = om.Run(
         tool=om.Tool(
             driver=om.ToolComponent(
@@ -196,6 +197,13 @@ def build(result: ScanResult, context: OutputContext) -> om.SarifLog:
         automation_details=om.RunAutomationDetails(id=f"{context.category.strip('/')}/"),
         column_kind="utf16CodeUnits",
         results=results,
+        properties={
+            "endpoints": {
+                "found": endpoints.found,
+                "resolved": endpoints.resolved,
+                "unresolved": len(endpoints.unresolved),
+            }
+        },
     )
     return om.SarifLog(runs=[run], version="2.1.0", schema_uri=SCHEMA_URI)
 

@@ -141,6 +141,13 @@ def render(result: ScanResult, context: OutputContext) -> str:
         summary.append(f"Found {_plural(len(result.findings), 'problem')} ({', '.join(parts)}) in {with_findings} of {_plural(seen, 'file')}.")
     else:
         summary.append(f"No problems found in {_plural(seen, 'file')}.")
+    endpoints = result.endpoints
+    if endpoints.found:
+        unchecked = len(endpoints.unresolved)
+        line = f"REST endpoints: {endpoints.found} found, {endpoints.resolved} checked"
+        if unchecked:
+            line += f", {unchecked} could not be checked (--statistics lists them, `wp-rest-lint routes` shows why)"
+        summary.append(line + ".")
     separate = [p for p in result.plugins if p.kind != "files"]
     if len(result.plugins) > 1 and separate:
         # Several plugins in one scan: say which were analysed apart, so a finding's plugin is clear.

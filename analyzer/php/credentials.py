@@ -151,7 +151,7 @@ class CredentialFinder:
             if not taint.tainted(request_side):
                 continue
             literal = _literal(secret_side)
-            if isinstance(literal, str) and len(literal) >= 6 and "/" not in literal and " " not in literal:  # not a route, a path or prose
+            if isinstance(literal, str) and _looks_like_token(literal):
                 return Check("source", f"{how} against a value written in the plugin's source", span)
             found = self._secret(secret_side, fn, 0, bindings)
             if found is None:
@@ -202,12 +202,12 @@ class CredentialFinder:
         inner = self.taint(target, (p.name for p, a in zip(target.params, node.args) if taint.tainted(a.value)))
         bound = _bind(target, node)
         for ret in target.returns:
-            for sub in walk(ret.value):
+            for sub in _walk_traced(ret.value, target):
                 found = self.test(sub, target, inner, depth + 1, bound)
                 if found is not None:
                     return replace(found, description=f"{found.description} in {target.display_name}")
         for guard in target.guards:
-            for sub in walk(guard.condition):
+            for sub in _walk_traced(guard.condition, target):
                 found = self.test(sub, target, inner, depth + 1, bound)
                 if found is not None:
                     return replace(found, description=f"{found.description} in {target.display_name}")
@@ -374,15 +374,38 @@ class CredentialFinder:
         return gates[0] if gates else None
 
     def mentions(self, fn: ir.FunctionFact) -> set[str]:
-        """String literals written in ``fn`` (to tell whether a dispatch filter is scoped to a route)."""
+        """String literals written in ``fn``, and the literal values of constants it names (to tell whether a
+        dispatch filter is scoped to a route: ``'/' . ACTIVITYPUB_REST_NAMESPACE``)."""
         from analyzer.php.flow import function_expressions
 
         found = set()
         for expr in function_expressions(fn):
             for node in walk(expr):
+                if isinstance(node, ir.Const):
+                    fact = self.index.constant(node.name, fn.namespace)
+                    node = fact.value if fact is not None else node
                 if isinstance(node, ir.Lit) and isinstance(node.value, str) and len(node.value) >= 3:
                     found.add(node.value)
         return found
+
+
+def _looks_like_token(text: str) -> bool:
+    """A literal that reads like a hard-coded key ('x8Fk2qLm9Zp4'), not a content type, an algorithm name or a
+    route: long, no spaces or slashes, letters and digits mixed."""
+    return len(text) >= 12 and not any(c in text for c in " /.:") and any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
+
+
+def _walk_traced(expr: ir.Expr | None, fn: ir.FunctionFact):
+    """``expr`` and everything in it, with variables followed to what the function assigns them
+    (``$ok = openssl_verify( … ) > 0; if ( ! $ok )``)."""
+    seen: set[str] = set()
+    pending = [expr]
+    while pending:
+        for node in walk(pending.pop()):
+            yield node
+            if isinstance(node, ir.Var) and node.name not in seen:
+                seen.add(node.name)
+                pending.extend(assigned_values(fn, node.name))
 
 
 def _bind(target: ir.FunctionFact, call) -> dict:

@@ -52,9 +52,11 @@ class Effects:
 
     @property
     def worst(self) -> Effect | None:
+        """The effect a message names: the worst class, then the gravest area (code execution before users
+        before files …), then the first in the code."""
         if not self.effects:
             return None
-        return max(self.effects, key=lambda e: (e.rank, -e.span.line))
+        return min(self.effects, key=lambda e: (-e.rank, wpe.AREA_ORDER.get(e.area, len(wpe.AREA_ORDER)), e.span))
 
     @property
     def cls(self) -> str:
@@ -202,7 +204,8 @@ class EffectAnalyzer:
             return ()
         if low in wpe.php_functions() or low in wpe.LANGUAGE_CONSTRUCTS or low in wpe.LIBRARY_ACCESSORS:
             return ()
-        if low in wpe.wordpress_functions():
+        if low in wpe.wordpress_functions() or (low.startswith("wp_") and self.index.function(call.name, fn.namespace) is None):
+            # wp_ is WordPress's own prefix (plugins may not use it): a newer core function than our list knows.
             if wpe.writes_by_name(low) and not wpe.reads_by_name(low) and not low.startswith(wpe.CORE_RUNTIME_PREFIXES):
                 return (Effect(wpe.UNKNOWN, "unresolved", what, "a WordPress function whose effect is not modelled", call.span),)
             return ()
@@ -441,7 +444,7 @@ class EffectAnalyzer:
             return (Effect(wpe.OWN, "sql", what, why, call.span),)
         if name in wpe.WPDB_QUERY:
             sql = _arg(call, 0)
-            text = _sql_text(sql, fn).lower().lstrip(" (")
+            text = _sql_text(sql, fn).lower().lstrip(" (\n\t\r")
             prepared = isinstance(sql, ir.MethodCall) and sql.name.lower() == "prepare"
             verb = next((v for v in wpe.SQL_WRITE_VERBS if text.startswith(v)), None)
             if text.startswith(("select", "show", "describe", "explain")):

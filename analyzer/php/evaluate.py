@@ -211,9 +211,11 @@ class Evaluator:
     def _eval_Concat(self, expr: ir.Concat, env: Env) -> Value:
         out = []
         for part in expr.parts:
-            text = php_string(self.eval(part, env))
+            value = self.eval(part, env)
+            text = php_string(value)
             if text is None:
-                return unknown("part of a string is not known", expr.span)
+                why = value.reason if isinstance(value, Unknown) and value.reason else "not a string"
+                return unknown(f"a part of the string is not known ({why})", expr.span)
             out.append(text)
         return Known(expr.span, "".join(out))
 
@@ -404,10 +406,13 @@ class Evaluator:
                         assigned = self._last_property_assignment(method, name, 1 << 62)
                         if assigned is not None:
                             return self._constructed(method, assigned, cls, env)
-            # 3. the declared default (a declaration without one is null)
+            # 3. the declared default (a declaration without one is null, unless another method sets it)
             default, declared_in = self.index.property_default(cls, name)
             if default is not None:
                 return self.eval(default, Env(env.function, cls, 0, {}, env.depth + 1))
+            elsewhere = self._set_elsewhere(cls, name, env)
+            if elsewhere is not None:
+                return elsewhere
             if declared_in is not None:
                 return Known(span, None, f"the property ${name} is declared without a value")
             if self._never_set(cls, name):
@@ -415,6 +420,25 @@ class Evaluator:
             return unknown(f"property {name} not known", span)
         finally:
             self._active.discard(guard)
+
+    def _set_elsewhere(self, cls: str | None, name: str, env: Env) -> Value | None:
+        """A property without a default that the class's other methods set (an init() that fills
+        ``self::$namespace`` or ``self::$instance = new self()`` before routes are registered): the value they
+        all agree on; None when no method sets it."""
+        values: list[Value] = []
+        for klass in self.index.lineage(self.index.class_(cls)):
+            for method in klass.methods:
+                if method is env.function:
+                    continue
+                assigned = self._last_property_assignment(method, name, 1 << 62)
+                if assigned is not None:
+                    values.append(self.eval(assigned.value, Env(method, cls, assigned.offset, {}, env.depth + 1)))
+        if not values:
+            return None
+        first = values[0]
+        if isinstance(first, Unknown) or any(v != first for v in values[1:]):
+            return unknown(f"property {name} is set in several places", first.span)
+        return first
 
     def _constructed(self, ctor: ir.FunctionFact, assigned: ir.Assign, cls: str | None, env: Env) -> Value:
         """A property set in a constructor; when it comes from the constructor's parameters, the value the

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from analyzer import wordpress
 from analyzer.php import ir
@@ -79,10 +79,12 @@ class RestEndpoint:
     registration: Span  # the register_rest_route call
     # Validate callbacks of the endpoint's required arguments: they run before the callback (§2.4).
     validators: tuple[Callback, ...] = ()
-    unresolved: tuple[str, ...] = ()  # why the path, methods or permission could not be told
+    unresolved: tuple[str, ...] = ()  # why the methods or the permission could not be told: not checked
+    path_unknown: str | None = None  # why the namespace or route could not be told (checked all the same)
 
     @property
     def resolved(self) -> bool:
+        """Checked: its methods and permission are known (an unknown path only blurs its name)."""
         return not self.unresolved
 
     @property
@@ -166,6 +168,27 @@ class RouteResolver:
         self.unresolved_calls: set[tuple[str, int]] = set()  # route calls with an unknown path or permission
         self.routes_failed = False  # a register_rest_route call could not be resolved at all
 
+    def _inherits_core_controller(self, class_name: str, method: str) -> bool:
+        lineage = self.index.lineage(self.index.class_(class_name))
+        top = lineage[-1].parent if lineage else None
+        return (
+            (method.lower().endswith("_permissions_check") or method.lower() in wordpress.REST_CONTROLLER_METHODS)
+            and top is not None
+            and top.lstrip("\\").lower() == "wp_rest_controller"
+        )
+
+    def _reads_reflection(self, scope: ir.FunctionFact) -> bool:
+        """The function registering the route (or one enclosing it) reads attributes or doc comments through
+        reflection."""
+        current: ir.FunctionFact | None = scope
+        for _ in range(8):
+            if current is None:
+                return False
+            if _uses_reflection(current):
+                return True
+            current = self.index.by_key.get(current.parent_key) if current.parent_key else None
+        return False
+
     def resolve_callable(self, value: Value, env: Env) -> Callback:
         span = value.span
         if isinstance(value, ClosureV):
@@ -195,6 +218,9 @@ class RouteResolver:
                     label = f"'{target.value}'"
                 method_name = method.value.rsplit("::", 1)[-1]
                 fn = self.index.method(cls, method_name) if cls else None
+                if fn is None and cls and self._inherits_core_controller(cls, method_name):
+                    # WP_REST_Controller's own methods answer a WP_Error ("not implemented", 501) and change nothing.
+                    return Callback("core", "__return_false" if method_name.lower().endswith("_permissions_check") else f"WP_REST_Controller::{method_name}", span, None, cls)
                 return Callback("plugin" if fn else "unknown", f"[ {label}, '{method.value}' ]", span, fn, cls)
         return Callback("unknown", "a callable the analyzer cannot resolve", span)
 
@@ -306,7 +332,7 @@ class RouteResolver:
                     self.routes_failed = True  # client-side rules must not claim a route is missing
                     endpoints = [_unresolved(call, f"the analyzer failed on it ({type(error).__name__})")]
                 for endpoint in endpoints:
-                    if not endpoint.resolved:
+                    if not endpoint.resolved or endpoint.path is None:
                         self.unresolved_calls.add((call.span.path, call.offset))
                     identity = (endpoint.span, endpoint.permission.span, endpoint.namespace, endpoint.route, endpoint.methods)
                     if identity not in seen:
@@ -317,19 +343,20 @@ class RouteResolver:
         ev = self.evaluator
         namespace_value, route_value = ev.evaluate(call.namespace, env), ev.evaluate(call.route, env)
         namespace, route = php_string(namespace_value), php_string(route_value)
-        reasons = []
-        if namespace is None:
-            reasons.append(f"namespace not known: {_reason(namespace_value)}")
-        if route is None:
-            reasons.append(f"route not known: {_reason(route_value)}")
+        path_unknown = "; ".join(
+            [f"namespace not known: {_reason(namespace_value)}"] * (namespace is None) + [f"route not known: {_reason(route_value)}"] * (route is None)
+        ) or None
         if call.args is None:
             yield _unresolved(call, "no endpoint arguments were passed", namespace, route)
             return
         args = ev.evaluate(call.args, env)
-        if isinstance(args, Unknown) and _reads_reflection(call.scope):
-            reasons.append("the route is declared by attributes or doc comments read through reflection")
-        for endpoint in self._endpoint_values(args):
-            yield self._endpoint(namespace, route, endpoint, call, env, tuple(reasons))
+        reflection = self._reads_reflection(call.scope)
+        for value in self._endpoint_values(args):
+            endpoint = replace(self._endpoint(namespace, route, value, call, env, ()), path_unknown=path_unknown)
+            if reflection and (endpoint.unresolved or path_unknown):
+                why = "declared by attributes or doc comments that this code reads through reflection"
+                endpoint = replace(endpoint, unresolved=(why, *endpoint.unresolved))
+            yield endpoint
 
     @staticmethod
     def _endpoint_values(args: Value) -> list[Value]:
@@ -358,6 +385,8 @@ class RouteResolver:
             reasons += (f"methods not known: {_reason(value.get('methods'))}",)
         if permission.status == "unknown":
             reasons += (f"permission_callback not known: {permission.reason}",)
+        elif permission.callback is not None and permission.callback.kind == "unknown":
+            reasons += (f"permission_callback {permission.callback.name} is not defined in the plugin",)
         return RestEndpoint(namespace, route, methods, permission, callback, span, call.span, self._validators(value, env), reasons)
 
     def _validators(self, endpoint: ArrayV, env: Env) -> tuple[Callback, ...]:
@@ -422,8 +451,7 @@ def _unresolved(call: ir.RouteCall, why: str, namespace: str | None = None, rout
 _REFLECTION = re.compile(r"^(getattributes|getdoccomment|getmethods|newinstance|getarguments)$", re.IGNORECASE)
 
 
-def _reads_reflection(scope: ir.FunctionFact) -> bool:
-    """The function registering the route reads attributes or doc comments through reflection."""
+def _uses_reflection(scope: ir.FunctionFact) -> bool:
     return any(isinstance(site.call, ir.MethodCall) and _REFLECTION.match(site.call.name) for site in scope.calls) or any(
         c.new.cls.lower().startswith("reflection") for c in scope.creations
     )

@@ -101,7 +101,7 @@ CAPABILITY_FIX = (
 )
 
 
-def _always_grants(endpoint: RestEndpoint) -> bool:
+def always_grants(endpoint: RestEndpoint) -> bool:
     permission = endpoint.permission
     cb = permission.callback
     if permission.status != "callable" or cb is None:
@@ -123,7 +123,7 @@ def level_of(exposure) -> str:
 def check(model: PluginModel) -> Iterator[Finding]:
     by_location: dict[object, list[RestEndpoint]] = defaultdict(list)
     for endpoint in model.rest_endpoints:
-        if endpoint.write_methods and _always_grants(endpoint):
+        if endpoint.write_methods and always_grants(endpoint):
             by_location[endpoint.permission.span or endpoint.span].append(endpoint)
 
     for span, endpoints in by_location.items():
