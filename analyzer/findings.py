@@ -47,6 +47,8 @@ CONDITIONS = {
     "cross-site-form-late": "for another site's form that POSTs to the route later than 2 minutes after login (Chromium)",
     "forged-nonce": "when the request carries a _wpnonce, even a forged one",
     "optional-chaining": "when the script reads the value with optional chaining (Obj?.nonce)",
+    "new-login": "after the user logs in again (a new session; the one the cookie and nonce came from goes on)",
+    "session-ended": "after the login session the cookie and nonce came from has ended (logout, or the login expired)",
 }
 
 

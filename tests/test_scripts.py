@@ -141,3 +141,41 @@ def test_scripts_are_not_read_when_wpr010_is_not_selected(tmp_path: Path) -> Non
     root = _plugin(tmp_path, {"tools/broken.py": "requests.post(url, headers={'X-WP-Nonce': n}\n"})
     result = scan([root], ScanOptions(ignore=["WPR010"]))
     assert result.errors == [] and result.stats.files_parsed == 0
+
+
+def test_wpr010_claims_follow_what_the_script_sends(tmp_path: Path) -> None:
+    """What each finding claims, by what the request carries (tests/live proves the first on a live WordPress,
+    before and after the session ends)."""
+    root = _plugin(
+        tmp_path,
+        {
+            "sync.py": (
+                "import requests\n"
+                "def both(u, n, v):\n"
+                "    return requests.post(u, headers={'X-WP-Nonce': n}, cookies={'wordpress_logged_in_1a': v})\n"
+                "def nonce_only(u, n):\n"
+                "    return requests.post(u, headers={'X-WP-Nonce': n})\n"
+                "def cookie_only(u, v):\n"
+                "    return requests.post(u, cookies={'wordpress_logged_in_1a': v})\n"
+                "def basic_and_cookie(u, v):\n"
+                "    return requests.post(u, auth=('bot', 'app password'), cookies={'wordpress_logged_in_1a': v})\n"
+            ),
+            "smoke.py": (
+                "import requests\n"
+                "s = requests.Session()\n"
+                "s.post(BASE + '/wp-login.php', data={'log': 'a', 'pwd': 'b'})\n"
+                "n = s.get(BASE + '/wp-admin/admin-ajax.php?action=rest-nonce').text\n"
+                "s.post(BASE + '/wp-json/a/v1/b', headers={'X-WP-Nonce': n})\n"
+            ),
+        },
+    )
+    claims = {(f.span.path, f.span.line, f.level): f.claim.as_dict() for f in scan([root]).findings}
+    ended = {"session-ended": {"stage": "cookie-nonce", "status": 403, "code": "rest_cookie_invalid_nonce"}}
+    anonymous = {"stage": "anonymous", "user": "visitor"}
+    assert claims == {
+        ("sync.py", 3, "warning"): {"user": "logged-in", "when": ended},
+        ("sync.py", 5, "warning"): {"when": ended},
+        ("sync.py", 7, "warning"): anonymous,
+        ("sync.py", 9, "warning"): anonymous,
+        ("smoke.py", 5, "note"): {"user": "logged-in"},
+    }

@@ -106,8 +106,8 @@ def observed_section(code: str) -> str:
         "",
         f"Live run on WordPress {env['wordpress']} (PHP {env['php']}, {env['server']}, MariaDB {env['mariadb']}) "
         f"in {env['browser']}, headless, with the probe plugins in `tests/live/probes/`. Each request was sent by "
-        "the probe's page (or a form on another origin); the suite fails when a finding's claim and the browser "
-        "disagree.",
+        "the probe's page, a form on another origin, or a script run outside the browser with the credentials of "
+        "the browser's session; the suite fails when a finding's claim and what came back disagree.",
         "",
         "| case | as | request | the finding says | observed |",
         "|---|---|---|---|---|",

@@ -22,12 +22,13 @@ ignored by core), and an in-request loopback to the same site — a URL built fr
 
 ## Why is this bad?
 Failure stage: **cookie-nonce** later, or **anonymous** at once. Cookie authentication works only with a live
-logged-in cookie **and** a `wp_rest` nonce minted for that cookie's session. The nonce dies on logout, on a
-new login and 12–24 hours after it was made; then every call fails with `403 rest_cookie_invalid_nonce`, even
-on public routes (runtime tests A7, F3). Without the nonce, core ignores the cookie and the request runs as
-user 0 (A1). A script that replays a browser's credentials works on the day it is written and breaks on its
-own later. With HTTP Basic credentials *and* a logged-in cookie, the cookie wins: without a nonce the user is
-reset to 0.
+logged-in cookie **and** a `wp_rest` nonce minted for that cookie's session. The pair dies with the session —
+when the user logs out, or the login expires (2 days; 14 with "Remember Me") — and the nonce 12–24 hours after
+it was made; then every call fails with `403 rest_cookie_invalid_nonce`, even on public routes (runtime tests
+A7, F3). A new login in the browser starts another session and leaves the copied one alive. Without the nonce,
+core ignores the cookie and the request runs as user 0 (A1). A script that replays a browser's credentials
+works on the day it is written and breaks on its own later. With HTTP Basic credentials *and* a logged-in
+cookie, the cookie wins: without a nonce the user is reset to 0.
 
 A PHP request that forwards `$_COOKIE` to another host also hands the visitor's session to that host.
 
@@ -57,8 +58,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzer.findings import Finding, Related, ref
+from analyzer.findings import Claim, Finding, Related, ref
 from analyzer.model import PluginModel
+from analyzer.rules._claims import COOKIE_NONCE_FAILS
 from analyzer.rules.base import Rule
 from analyzer.scripts.ir import Sent
 from analyzer.scripts.php_remote import remote_requests
@@ -82,6 +84,24 @@ RULE = Rule(
 _WHO = {"python": "This Python script", "node": "This Node script", "shell": "This shell script", "php": "This server-side request"}
 _FIX = "Use an Application Password (HTTP Basic auth, WordPress 5.6+) instead."
 
+# A browser's cookie and nonce, replayed: the script runs as that user while the session lives; once it has ended
+# (logout, the login's expiry) core refuses every call at the nonce check (F3), as it does 12–24 h after the nonce
+# was made.
+_REPLAYED_SESSION = Claim(user="logged-in", when=(("session-ended", COOKIE_NONCE_FAILS),))
+# A nonce whose cookie the script sends in a way not seen here (or not at all: then it fails at once, A7): after
+# the session has ended it fails either way.
+_NONCE = Claim(when=(("session-ended", COOKIE_NONCE_FAILS),))
+# A logged-in cookie and no nonce: core ignores the cookie, the request runs as user 0 (A1, F4; D2 with Basic auth).
+_COOKIE_IGNORED = Claim("anonymous", user="visitor")
+# A script that logs in and takes a fresh nonce each run runs as that user, whatever became of earlier sessions.
+_OWN_SESSION = Claim(user="logged-in")
+
+
+def _claim(sent: Sent) -> Claim:
+    if sent.nonce is None:
+        return _COOKIE_IGNORED
+    return _REPLAYED_SESSION if sent.cookie is not None else _NONCE
+
 
 def _message(who: str, via: str, sent: Sent, at: Span, extra: str = "") -> tuple[str, tuple[Related, ...]]:
     related: list[Related] = []
@@ -98,8 +118,8 @@ def _message(who: str, via: str, sent: Sent, at: Span, extra: str = "") -> tuple
     if sent.nonce is not None:
         why = (
             "cookie authentication outside a browser works only while that login session lives: the nonce is bound to "
-            "the session, so it dies on logout, on a new login and 12–24 h after it was made, and a nonce used after that "
-            "fails with 403 rest_cookie_invalid_nonce (stage: cookie-nonce)"
+            "the session, so it dies when the user logs out or the login expires, and 12–24 h after it was made; from "
+            "then on every call fails with 403 rest_cookie_invalid_nonce (stage: cookie-nonce)"
         )
     else:
         why = (
@@ -127,10 +147,11 @@ def check(model: PluginModel) -> Iterator[Finding]:
                     "breaks when the login form changes (two-factor, a captcha, a renamed login URL). An Application "
                     "Password (HTTP Basic auth, WordPress 5.6+) needs no login and no nonce.",
                     request.span,
+                    claim=_OWN_SESSION,
                 )
                 continue
             message, related = _message(who, request.via, sent, request.span)
-            yield Finding(RULE.code, RULE.level, message, request.span, related)
+            yield Finding(RULE.code, RULE.level, message, request.span, related, _claim(sent))
     for request in remote_requests(model.php_files):
         sent = request.sent
         if request.url == "same-site" or (request.url == "unknown" and request.current_credentials):
@@ -148,7 +169,10 @@ def check(model: PluginModel) -> Iterator[Finding]:
                 "request as user 0; with one, the nonce dies with the session). For calls between sites use an "
                 "Application Password (HTTP Basic auth, WordPress 5.6+).",
                 request.span,
+                # Whose session travels is the visitor's, to a host that may not even know the cookie: claim only
+                # what holds either way.
+                claim=_NONCE if sent.nonce is not None else _COOKIE_IGNORED,
             )
             continue
         message, related = _message(_WHO["php"], f"{request.via}()", sent, request.span, extra)
-        yield Finding(RULE.code, RULE.level, message, request.span, related)
+        yield Finding(RULE.code, RULE.level, message, request.span, related, _claim(sent))

@@ -7,6 +7,10 @@ to block outbound HTTP, and the browser (see cdp.py) is started with its network
 Hosts: the site is ``http://127.0.0.1:SITE``. The same WordPress also answers on a second port, so a page
 at ``http://127.0.0.1:OTHER`` is another origin on the **same site** (cookies are host-only, ports do not
 make another site), and ``http://localhost:OTHER`` is another **site**.
+
+The admin also has an Application Password (``Lab.app_password``, made by the install script), for the scripts
+the live suite runs outside the browser; WordPress offers them on plain HTTP because the lab's wp-config.php says
+the site is a 'local' one.
 """
 
 from __future__ import annotations
@@ -106,6 +110,7 @@ class Lab:
         self.site_port = 0
         self.other_port = 0
         self.versions: dict[str, str] = {}
+        self.app_password = ""  # the admin's Application Password (install.php makes it)
         atexit.register(self.stop)
 
     # URLs -------------------------------------------------------------------------------------------
@@ -226,3 +231,4 @@ class Lab:
         if result.returncode != 0 or "installed" not in result.stdout:
             raise RuntimeError(f"lab: WordPress install failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
         self.versions["php"] = result.stdout.split("php=", 1)[1].split()[0]
+        self.app_password = result.stdout.split("app_password=", 1)[1].split()[0]

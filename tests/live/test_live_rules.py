@@ -10,6 +10,13 @@ annotated like the fixtures (``// expect: WPR001``, ``// ok: WPR001``). For each
    status, error code, the user it ran as, whether a request was sent at all), and for every corrected case
    with what it expects.
 
+A case may also be a script that runs outside the browser (``{ outside: 'bin/sync.py' }``, WPR010): the suite
+runs it itself with what a developer copies from a logged-in browser — the site's URL, the admin's
+``wordpress_logged_in_*`` cookie and the wp_rest nonce of the probe's page (core's ``wpApiSettings``, so the probe
+enqueues ``wp-api-request``) — and the admin's Application Password, in the environment (see ``script_env``); the
+script prints the answer as ``curl -i`` does. Its ``when`` says what the browser does after the cookie and nonce
+were taken: ``new-login`` (log in again, a new session) or ``session-ended`` (log out).
+
 A finding names its cases with ``probe: NAME`` on its line, or lies inside ``probe( 'NAME', … )``; a case
 that no finding names must say what it expects (``{ expect: {…} }``). ``when`` names the condition a case
 reproduces (``analyzer.findings.CONDITIONS``); the claim's answer under that condition is the one compared.
@@ -24,6 +31,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -93,6 +102,15 @@ class Users:
         assert any(c["name"].startswith("wordpress_logged_in_") for c in cookies), f"{who} could not log in"
         self.logged_in_at[who] = time.monotonic()
 
+    def logout(self, who: str) -> None:
+        """End the session as a person does: wp-login.php?action=logout, then its confirmation link (with its
+        nonce). wp_logout() destroys the session on the server, not only the browser's cookie."""
+        page = self.pages[who]
+        page.navigate(self.lab.site + "/wp-login.php?action=logout")
+        page.submit_and_wait("document.querySelector('a[href*=\"action=logout\"]').click();")
+        cookies = self.browser.send("Storage.getCookies", {"browserContextId": page.context})["cookies"]
+        assert not any(c["name"].startswith("wordpress_logged_in_") for c in cookies), f"{who} could not log out"
+
     def relogin(self, who: str) -> None:
         """A new session: drop the cookies (storage stays) and log in again."""
         self.pages[who].clear_cookies()
@@ -114,6 +132,14 @@ def _normal(text: str, lab) -> str:
     return _NONCE.sub("…", text)
 
 
+def _who(user, user_id: int) -> str | None:
+    """The user a request ran as, as the claims name it."""
+    if user is None or user == "":
+        return None
+    user = int(user)
+    return "visitor" if user == 0 else "logged-in" if user == user_id else f"user {user}"
+
+
 def _observation(result: dict, user_id: int, lab) -> dict:
     requests = result["requests"]
     if not requests:
@@ -121,14 +147,12 @@ def _observation(result: dict, user_id: int, lab) -> dict:
     last = requests[-1]
     if "failed" in last:
         return {"sent": True, "request": f"{last['method']} {_normal(last['url'], lab)}", "failed": last["failed"]}
-    user = last["user"]
-    who = None if user is None else "visitor" if user == 0 else "logged-in" if user == user_id else f"user {user}"
     return {
         "sent": True,
         "request": f"{last['method']} {_normal(last['url'], lab)}",
         "status": last["status"],
         "code": last["code"],
-        "user": who,
+        "user": _who(last["user"], user_id),
         "body": "html" if last["kind"] == "html" else _normal(last["body"], lab)[:120],
         "error": result["error"],
     }
@@ -153,20 +177,87 @@ def _form_observation(page, lab, origin: str, action: str, user_id: int) -> dict
         "request": f"POST {_normal(action, lab)} (a form on {_normal(origin, lab)})",
         "status": body.get("data", {}).get("status") if error else 200,
         "code": body["code"] if error else None,
-        "user": None if user is None else "visitor" if user == 0 else "logged-in" if user == user_id else f"user {user}",
+        "user": _who(user, user_id),
         "body": _normal(text, lab)[:120],
         "error": None,
     }
 
 
+# Scripts run outside the browser: the interpreter for each kind of file, and how the docs name the command.
+RUNNERS = {".py": ("python", [sys.executable])}
+_STATUS_LINE = re.compile(r"HTTP/[\d.]+ (\d{3})")
+
+
+def script_env(lab, users, url: str) -> dict[str, str]:
+    """What a developer copies from the admin's browser on the probe's page — its logged-in cookie and the page's
+    wp_rest nonce (core's wpApiSettings) — with the site's URL and the admin's Application Password. Nothing else
+    of this process's environment (no proxy settings: the scripts talk to loopback only)."""
+    admin = users.page("admin")
+    admin.navigate(url)
+    cookies = users.browser.send("Storage.getCookies", {"browserContextId": admin.context})["cookies"]
+    logged_in = next(c for c in cookies if c["name"].startswith("wordpress_logged_in_"))
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "WPRL_SITE": lab.site,
+        "WPRL_USER": LOGINS["admin"],
+        "WPRL_COOKIE_NAME": logged_in["name"],
+        "WPRL_COOKIE_VALUE": logged_in["value"],
+        "WPRL_NONCE": admin.evaluate("wpApiSettings.nonce"),
+        "WPRL_APP_PASSWORD": lab.app_password,
+    }
+
+
+def _script_observation(case: dict, probe: Path, lab, users, url: str) -> dict:
+    """Run a case's script outside the browser (as the admin) and read the answer it prints, ``curl -i`` style."""
+    options = case["options"]
+    script, when = options["outside"], options.get("when")
+    assert options.get("as", "admin") == "admin", f"{case['name']}: scripts run with the admin's credentials"
+    assert when in (None, "new-login", "session-ended"), f"{case['name']}: the lab cannot run a script {when}"
+    label, argv = RUNNERS[Path(script).suffix]
+    env = script_env(lab, users, url)
+    if when == "new-login":
+        users.relogin("admin")
+    elif when == "session-ended":
+        users.logout("admin")
+    try:
+        done = subprocess.run(
+            [*argv, str(probe / script)], cwd=probe, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+            timeout=60,
+        )
+    finally:
+        if when == "session-ended":
+            users.login("admin")  # the next probes run as a logged-in admin again
+    request = f"{label} {script}"
+    head, _, body = done.stdout.replace("\r\n", "\n").partition("\n\n")
+    status = _STATUS_LINE.match(head)
+    if status is None:
+        return {"sent": True, "request": request, "failed": f"exit {done.returncode}: {(done.stderr or done.stdout).strip()[-300:]}"}
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in head.split("\n")[1:])}
+    body = body.strip()
+    try:
+        data = json.loads(body)
+    except ValueError:
+        data = None
+    data = data if isinstance(data, dict) else {}
+    return {
+        "sent": True,
+        "request": request,
+        "status": int(status.group(1)),
+        "code": data["code"] if isinstance(data.get("code"), str) else None,
+        "user": _who(headers.get("x-lab-user", data.get("user")), users.user_id("admin")),
+        "body": "html" if re.match(r"<!DOCTYPE html|<html", body, re.I) else _normal(body, lab)[:120],
+        "error": None,
+    }
+
+
 def run_cases(name: str, lab, users) -> tuple[list[dict], dict[str, dict]]:
-    """Every case of probe ``name``: its declaration and what the browser observed."""
+    """Every case of probe ``name``: its declaration and what the browser (or a script outside it) observed."""
     url = f"{lab.site}/?wprl={name}"
     admin = users.page("admin")
     admin.navigate(url)
     cases = admin.evaluate("wprlCases()")
     observed: dict[str, dict] = {}
-    script_cases = [c for c in cases if not c["options"].get("form")]
+    script_cases = [c for c in cases if not c["options"].get("form") and not c["options"].get("outside")]
     for who in sorted({c["options"].get("as", "admin") for c in script_cases if c["options"].get("phase", 1) == 1}):
         page = users.page(who)
         page.navigate(url)
@@ -186,6 +277,8 @@ def run_cases(name: str, lab, users) -> tuple[list[dict], dict[str, dict]]:
             action = action.replace(written, actual)
         observed[case["name"]] = _form_observation(admin, lab, lab.origin(form["from"]), action, users.user_id("admin"))
         observed[case["name"]]["seconds_after_login"] = round(time.monotonic() - users.logged_in_at["admin"])
+    for case in (c for c in cases if c["options"].get("outside")):
+        observed[case["name"]] = _script_observation(case, PROBES[name], lab, users, url)
     return cases, observed
 
 

@@ -1,6 +1,8 @@
 /* The live lab's harness: probe scripts register cases with probe( name, description, run, options );
  * the test runs them with wprlRun( filter ) and gets, for each case, every request the page sent (through
- * fetch or XMLHttpRequest, so jQuery and axios too), what came back, and the error the case threw, if any. */
+ * fetch or XMLHttpRequest, so jQuery and axios too), what came back, and the error the case threw, if any.
+ * Cases with a form ( options.form ) or a script run outside the browser ( options.outside ) are only declared
+ * here: the live suite runs them itself. */
 ( function () {
 	'use strict';
 	var cases = [];
@@ -100,7 +102,7 @@
 		var results = {};
 		for ( var i = 0; i < cases.length; i++ ) {
 			var c = cases[ i ];
-			if ( c.options.form || ( c.options.as || 'admin' ) !== who || ( c.options.phase || 1 ) !== phase ) {
+			if ( c.options.form || c.options.outside || ( c.options.as || 'admin' ) !== who || ( c.options.phase || 1 ) !== phase ) {
 				continue;
 			}
 			var record = { requests: [], pending: [] };

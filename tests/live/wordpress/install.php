@@ -19,7 +19,13 @@ if ( is_wp_error( $sub ) ) {
 	fwrite( STDERR, $sub->get_error_message() . "\n" );
 	exit( 1 );
 }
+// An Application Password for the admin, for the scripts the live suite runs outside the browser (WPR010).
+$app = WP_Application_Passwords::create_new_application_password( $result['user_id'], array( 'name' => 'wp-rest-lint lab' ) );
+if ( is_wp_error( $app ) ) {
+	fwrite( STDERR, $app->get_error_message() . "\n" );
+	exit( 1 );
+}
 update_option( 'permalink_structure', '' );
 update_option( 'template', 'wprl' );
 update_option( 'stylesheet', 'wprl' );
-echo 'installed admin=' . $result['user_id'] . ' subscriber=' . $sub . ' php=' . PHP_VERSION . "\n";
+echo 'installed admin=' . $result['user_id'] . ' subscriber=' . $sub . ' php=' . PHP_VERSION . ' app_password=' . $app[0] . "\n";

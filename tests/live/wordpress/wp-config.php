@@ -28,6 +28,7 @@ define( 'WP_HTTP_BLOCK_EXTERNAL', true );  // nothing leaves loopback
 define( 'DISABLE_WP_CRON', true );
 define( 'AUTOMATIC_UPDATER_DISABLED', true );
 define( 'WP_AUTO_UPDATE_CORE', false );
+define( 'WP_ENVIRONMENT_TYPE', 'local' );  // Application Passwords need HTTPS or a 'local' site (wp_is_application_passwords_supported)
 
 if ( ! defined( 'ABSPATH' ) ) {
 	define( 'ABSPATH', __DIR__ . '/' );
