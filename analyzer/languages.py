@@ -3,7 +3,8 @@
 PHP files are parsed with ``language_php`` (HTML and PHP mixed). Browser code is parsed with
 tree-sitter-javascript (``.js .jsx .mjs .cjs``; its grammar includes JSX) and tree-sitter-typescript
 (``.ts`` and, with JSX, ``.tsx``). The three JS-family grammars share the node types the JS queries use, so
-``queries/js/*.scm`` is compiled once per grammar.
+``queries/js/*.scm`` is compiled once per grammar. Single-file components (``.vue``, ``.svelte``) are browser
+code too: their ``<script>`` blocks are parsed with the JS or TS grammar (:mod:`analyzer.js.sfc`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from functools import cache
 import tree_sitter
 
 PHP_EXTENSIONS = frozenset({".php", ".phtml", ".inc"})
-JS_EXTENSIONS = {".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx"}
+JS_EXTENSIONS = {".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx", ".vue": "vue", ".svelte": "svelte"}
 JS_LANGUAGES = frozenset(JS_EXTENSIONS.values())
 
 

@@ -7,6 +7,7 @@ contains can stop it: a file that cannot be read, is binary, too large or trips 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -139,7 +140,7 @@ def inline_js_facts(rel: str, data: bytes) -> js_ir.JsFacts | None:
         facts = js_extract.parse(SourceFile(rel, source), "javascript")
     except Exception:  # the PHP facts of this file stand; its inline scripts are simply not analysed
         return None
-    return js_ir.JsFacts(rel, facts.requests, facts.defaults, facts.middlewares, facts.storage_writes, facts.reads, facts.too_deep, ())
+    return dataclasses.replace(facts, suppressions=())
 
 
 class _Parsed:

@@ -46,8 +46,10 @@ class UrlV(Value):
 
     kind: str
     path: str | None
+    prefix: Span | None = None  # a literal '/wp-json' (or 'rest_route=') this site's URL is built with
 
 
+_REST_PREFIX = re.compile(r"(?:^|/)wp-json(?:/|$)|rest_route=")
 @dataclass(frozen=True, slots=True)
 class JsonV(Value):
     """``wp_json_encode( value )`` / ``json_encode( value )``: the JS literal PHP prints."""
@@ -93,11 +95,19 @@ class ScriptEvaluator(Evaluator):
             return UrlV(expr.span, "rest", None if path is None else "/" + path.lstrip("/"))
         if name == "admin_url":
             path = php_string(self.eval(args[0], env)) if args else ""
-            return UrlV(expr.span, "ajax" if path is not None and path.lstrip("/").startswith("admin-ajax.php") else "site", path)
+            if path is not None and path.lstrip("/").startswith("admin-ajax.php"):
+                return UrlV(expr.span, "ajax", path)
+            return UrlV(expr.span, "site", None if path is None else "/wp-admin/" + path.lstrip("/"))
         if name in _SITE_URL:
             if name == "get_bloginfo" and not (args and php_string(self.eval(args[0], env)) in ("url", "wpurl")):
                 return super()._eval_Call(expr, env)
-            return UrlV(expr.span, "site", None)
+            # home_url( $path ): the site's origin and home path, then '/' . ltrim( $path, '/' )
+            position = 1 if name in ("get_home_url", "get_site_url") else 0
+            path_arg = args[position] if len(args) > position and name != "get_bloginfo" else None
+            path = php_string(self.eval(path_arg, env)) if path_arg is not None else ""
+            path = None if path is None else ("/" + path.lstrip("/") if path else "")
+            prefix = path_arg.span if path is not None and path_arg is not None and _REST_PREFIX.search(path) else None
+            return UrlV(expr.span, "site", path, prefix)
         if name in _PLUGIN_URL:
             return self._plugin_url(name, args, expr.span, env)
         if name in ("dirname", "plugin_dir_path") and args:
@@ -132,12 +142,22 @@ class ScriptEvaluator(Evaluator):
         if values and isinstance(values[0], UrlV):
             rest = [php_string(v) for v in values[1:]]
             first = values[0]
+            prefix = first.prefix
+            if first.kind == "site" and prefix is None:  # home_url() . '/wp-json/acme/v1/'
+                text = first.path or ""
+                for part, piece in zip(expr.parts[1:], rest, strict=True):
+                    if piece is None:
+                        break
+                    text += piece
+                    if _REST_PREFIX.search(text):
+                        prefix = part.span
+                        break
             if first.path is None or any(r is None for r in rest):
-                return UrlV(expr.span, first.kind, None)
+                return UrlV(expr.span, first.kind, None, prefix)
             path = first.path + "".join(rest)  # type: ignore[arg-type]
             if first.kind == "plugin":
                 path = posixpath.normpath(path)
-            return UrlV(expr.span, first.kind, path)
+            return UrlV(expr.span, first.kind, path, prefix)
         texts = [php_string(v) for v in values]
         if all(t is not None for t in texts):
             return Known(expr.span, "".join(texts))  # type: ignore[arg-type]
@@ -235,6 +255,8 @@ INTERESTING = frozenset(
         "wp_verify_nonce", "check_ajax_referer", "check_admin_referer", "add_action", "wp_create_nonce",
         "set_transient", "set_site_transient", "update_option", "add_option", "update_site_option", "wp_cache_set",
         "update_user_meta", "add_user_meta", "setcookie", "register_block_type", "wp_register_script_module", "wp_enqueue_script_module",
+        "wp_remote_get", "wp_remote_post", "wp_remote_request", "wp_remote_head", "wp_safe_remote_get", "wp_safe_remote_post",
+        "wp_safe_remote_request",
     }
 )
 STORE_FUNCTIONS = {

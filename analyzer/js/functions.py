@@ -1,0 +1,312 @@
+"""Functions, methods, classes and ``this`` in one JS file: what a call returns, what a parameter holds, and
+what ``this.x`` is.
+
+- A call of a function the file defines (a declaration, a function or arrow value, an object-literal method,
+  a class method, a getter read as a property) evaluates to what its ``return`` statements return — every
+  one of them, as an :class:`~analyzer.js.ir.Alt` when they differ.
+- A parameter holds what the function's call sites pass, when every call site is in this file and passes a
+  known value; a function that escapes (passed as a callback, exported, mentioned anywhere but at a call)
+  has call sites we cannot see, and its parameters stay :class:`~analyzer.js.ir.Unknown`.
+- ``this`` is the object literal or class instance a method belongs to (arrow functions see through);
+  a property it does not have may be one a framework installs on every component
+  (``Vue.prototype.$http = …``, ``app.config.globalProperties.$http = …``), else it is left as
+  ``Ref( 'this', ( name, ) )`` for the plugin model to look up among the installs of other files.
+"""
+
+from __future__ import annotations
+
+import re
+
+from analyzer.js import ir
+from analyzer.js.bindings import named, string_value, text
+from analyzer.js.scopes import FUNCTION_NODES
+from analyzer.source import Span
+
+_NESTED = FUNCTION_NODES | {"class_declaration", "class"}
+
+
+def _is_static(member) -> bool:
+    return any(c.type == "static" for c in member.children)
+
+
+class Functions:
+    def __init__(self, extractor) -> None:
+        self.x = extractor
+        self.nodes: dict[Span, object] = {}  # Func span -> its node
+        self.classes: dict[Span, object] = {}  # class value span -> its node
+        self._returns: dict[int, ir.JExpr] = {}
+        self._sites: dict[int, list | None] = {}
+        self._instances: dict[int, ir.Obj] = {}
+        self._building: set[int] = set()
+        self._mentions: dict[str, int] = {}
+
+    # --- function values and returns ------------------------------------------------------------
+
+    def func(self, node, depth: int) -> ir.Func:
+        span = self.x.span(node)
+        self.nodes[span] = node
+        getter = node.type == "method_definition" and any(c.type == "get" for c in node.children)
+        return ir.Func(span, self.set_request_headers(node, depth), getter)
+
+    def returns_of(self, value: ir.JExpr, depth: int) -> ir.JExpr:
+        """What calling ``value`` returns (a Func, or an Alt of Funcs)."""
+        if isinstance(value, ir.Alt):
+            from analyzer.js.values import alt
+
+            return alt(value.span, [self.returns_of(v, depth) for v in value.options], value.fallback)
+        node = self.nodes.get(value.span) if isinstance(value, ir.Func) else None
+        if node is None:
+            return ir.Unknown(value.span, "call of an unknown function")
+        return self.returns(node, depth)
+
+    def returns(self, node, depth: int) -> ir.JExpr:
+        known = self._returns.get(node.id)
+        if known is not None:
+            return known
+        span = self.x.span(node)
+        self._returns[node.id] = ir.Unknown(span, "recursive call")
+        body = node.child_by_field_name("body")
+        if body is None:
+            result: ir.JExpr = ir.Unknown(span, "no body")
+        elif body.type != "statement_block":  # ( x ) => expression
+            result = self.x.value(body, depth)
+        else:
+            values = [self.x.value(named(r)[0], depth) for r in _returns(body) if named(r)]
+            if not values:
+                result = ir.Unknown(span, "returns nothing")
+            else:
+                from analyzer.js.values import alt
+
+                result = alt(span, values)
+        self._returns[node.id] = result
+        return result
+
+    # --- parameters -----------------------------------------------------------------------------
+
+    def parameter(self, name: str, span: Span, extra, depth: int) -> ir.JExpr:
+        function, position, default, member = extra
+        sites = self.call_sites(function, depth)
+        if not sites:
+            return ir.Unknown(span, f"parameter {name}")
+        values = []
+        for call in sites:
+            args_node = call.child_by_field_name("arguments")
+            args = named(args_node) if args_node is not None else []
+            if any(a.type == "spread_element" for a in args[: position + 1]):
+                return ir.Unknown(span, f"parameter {name}")
+            if position < len(args):
+                value = self.x.value(args[position], depth)
+                if member is not None:
+                    value = self.x.property(value, member, span, depth)
+                    if isinstance(value, ir.Unknown) and default is not None:
+                        value = self.x.value(default, depth)
+            elif default is not None:
+                value = self.x.value(default, depth)
+            else:
+                value = ir.Lit(span, None)
+            if isinstance(value, ir.Unknown):
+                return ir.Unknown(span, f"parameter {name}")
+            values.append(value)
+        from analyzer.js.values import alt
+
+        return alt(span, values)
+
+    def _name(self, function) -> str | None:
+        if function.type in ("function_declaration", "generator_function_declaration", "method_definition"):
+            name = function.child_by_field_name("name")
+            return text(name) if name is not None else None
+        parent = function.parent
+        while parent is not None and parent.type == "parenthesized_expression":
+            parent = parent.parent
+        if parent is None:
+            return None
+        if parent.type == "variable_declarator":
+            name = parent.child_by_field_name("name")
+        elif parent.type == "assignment_expression":
+            name = parent.child_by_field_name("left")
+            if name is not None and name.type == "member_expression":
+                name = name.child_by_field_name("property")
+        elif parent.type == "pair":
+            name = parent.child_by_field_name("key")
+            return string_value(name) if name is not None and name.type == "string" else (text(name) if name is not None else None)
+        elif parent.type in ("field_definition", "public_field_definition"):
+            name = parent.child_by_field_name("property") or parent.child_by_field_name("name")
+        else:
+            return None
+        return text(name) if name is not None and name.type in ("identifier", "property_identifier") else None
+
+    def call_sites(self, function, depth: int) -> list | None:
+        """Every call of ``function`` in this file, or None when it may be called from elsewhere."""
+        if function.id in self._sites:
+            return self._sites[function.id]
+        self._sites[function.id] = None
+        name = self._name(function)
+        if name is None or _exported(function):
+            return None
+        span = self.x.span(function)
+        sites = []
+        for call in self.x.all_calls:
+            fn = call.child_by_field_name("function")
+            if fn is None:
+                continue
+            last = fn.child_by_field_name("property") if fn.type == "member_expression" else fn
+            if last is None or text(last) != name:
+                continue
+            value = self.x.value(fn, depth)
+            if isinstance(value, ir.Func) and value.span == span:
+                sites.append(call)
+        # Anything else that mentions the name (a callback argument, an export list, a comment) may call it.
+        if not sites or self._mention_count(name) > len(sites) + 1:
+            return None
+        self._sites[function.id] = sites
+        return sites
+
+    def _mention_count(self, name: str) -> int:
+        if name not in self._mentions:
+            pattern = re.compile(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])")
+            self._mentions[name] = len(pattern.findall(self.x.source.data))
+        return self._mentions[name]
+
+    # --- this and classes -----------------------------------------------------------------------
+
+    def this(self, node, depth: int) -> ir.JExpr:
+        span = self.x.span(node)
+        current = node.parent
+        while current is not None:
+            if current.type == "method_definition":
+                owner = current.parent
+                if owner is not None and owner.type == "class_body" and owner.parent is not None:
+                    return self.instance(owner.parent, depth)
+                if owner is not None and owner.type == "object":
+                    return self.x.value(owner, depth)
+                return ir.Ref(span, "this")
+            if current.type in ("function_expression", "function", "generator_function"):
+                holder = current.parent
+                if holder is not None and holder.type == "pair" and holder.parent is not None and holder.parent.type == "object":
+                    return self.x.value(holder.parent, depth)
+                return ir.Ref(span, "this")
+            if current.type in ("function_declaration", "generator_function_declaration"):
+                return ir.Ref(span, "this")
+            if current.type in ("field_definition", "public_field_definition") and current.parent is not None and current.parent.parent is not None:
+                return self.instance(current.parent.parent, depth)
+            current = current.parent
+        return ir.Unknown(span, "this at the top level")
+
+    def this_property(self, base: ir.JExpr, key: str, span: Span, depth: int) -> ir.JExpr:
+        """``this.key``: the method's own object, else a property a framework installs, else a Ref."""
+        if isinstance(base, ir.Obj):
+            prop = base.get(key)
+            if prop is not None:
+                return self.returns_of(prop.value, depth) if isinstance(prop.value, ir.Func) and prop.value.getter else prop.value
+        installed = self.x.installs.get(key)
+        if installed:
+            from analyzer.js.values import alt
+
+            return alt(span, [self.x.value(v, depth) for v in installed])
+        if isinstance(base, (ir.Obj, ir.Ref)):
+            return ir.Ref(span, "this", (key,))
+        return ir.Unknown(span, f"this.{key}")
+
+    def statics(self, node, depth: int) -> ir.Obj:
+        span = self.x.span(node)
+        self.classes[span] = node
+        return self._members(node, depth, static=True, span=span)
+
+    def instance(self, node, depth: int) -> ir.Obj:
+        known = self._instances.get(node.id)
+        if known is not None:
+            return known
+        span = self.x.span(node)
+        if node.id in self._building:
+            return ir.Obj(span, (), False)
+        self._building.add(node.id)
+        try:
+            result = self._members(node, depth, static=False, span=span)
+        finally:
+            self._building.discard(node.id)
+        self._instances[node.id] = result
+        return result
+
+    def _members(self, node, depth: int, static: bool, span: Span) -> ir.Obj:
+        body = node.child_by_field_name("body")
+        props: list[ir.Prop] = []
+        heritage = any(c.type == "class_heritage" for c in node.children)
+        for member in named(body) if body is not None else []:
+            if _is_static(member) != static:
+                continue
+            if member.type == "method_definition":
+                name = member.child_by_field_name("name")
+                if name is None:
+                    continue
+                if text(name) == "constructor":
+                    props += self._constructor_fields(member, depth)
+                    continue
+                props.append(ir.Prop(text(name), self.func(member, depth), self.x.span(member)))
+            elif member.type in ("field_definition", "public_field_definition"):
+                name = member.child_by_field_name("property") or member.child_by_field_name("name")
+                value = member.child_by_field_name("value")
+                if name is not None:
+                    props.append(ir.Prop(text(name), self.x.value(value, depth) if value is not None else ir.Lit(self.x.span(member), None), self.x.span(member)))
+        return ir.Obj(span, tuple(props), not heritage)
+
+    def _constructor_fields(self, method, depth: int) -> list[ir.Prop]:
+        """``this.client = axios.create( … )`` in a constructor."""
+        props = []
+        for assign in self.x.assigns:
+            if not (method.start_byte <= assign.start_byte < method.end_byte):
+                continue
+            left = assign.child_by_field_name("left")
+            obj = left.child_by_field_name("object") if left is not None and left.type == "member_expression" else None
+            if obj is not None and obj.type == "this":
+                props.append(ir.Prop(self.x.key_of(left), self.x.value(assign.child_by_field_name("right"), depth), self.x.span(assign)))
+        return props
+
+    # --- jQuery beforeSend ----------------------------------------------------------------------
+
+    def set_request_headers(self, fn, depth: int) -> tuple[ir.Prop, ...]:
+        """``beforeSend: function( xhr ) { xhr.setRequestHeader( 'X-WP-Nonce', n ); }``."""
+        params = fn.child_by_field_name("parameters") or fn.child_by_field_name("parameter")
+        if params is None:
+            return ()
+        first = params if params.type == "identifier" else next(iter(named(params)), None)
+        if first is not None and first.type in ("required_parameter", "optional_parameter"):
+            first = first.child_by_field_name("pattern")
+        if first is None or first.type != "identifier":
+            return ()
+        name = text(first)
+        headers = []
+        for call in self.x.calls_in(fn):
+            callee = call.child_by_field_name("function")
+            if callee is None or callee.type != "member_expression":
+                continue
+            obj, prop = callee.child_by_field_name("object"), callee.child_by_field_name("property")
+            if obj is not None and text(obj) == name and prop is not None and text(prop) == "setRequestHeader":
+                args = named(call.child_by_field_name("arguments"))
+                if len(args) >= 2:
+                    headers.append(ir.Prop(string_value(args[0]), self.x.value(args[1], depth), self.x.span(call)))
+        return tuple(headers)
+
+
+def _returns(body) -> list:
+    """The return statements of a function body, not those of functions nested in it."""
+    found = []
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if node.type == "return_statement":
+            found.append(node)
+            continue
+        for child in node.named_children:
+            if child.type not in _NESTED:
+                stack.append(child)
+    found.sort(key=lambda n: n.start_byte)
+    return found
+
+
+def _exported(node) -> bool:
+    current = node
+    while current is not None:
+        if current.type == "export_statement":
+            return True
+        current = current.parent
+    return False
