@@ -15,7 +15,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from analyzer import urls
-from analyzer.js import inline
+from analyzer.js import embedded, inline
 from analyzer.js import ir as js
 from analyzer.js.modules import Modules
 from analyzer.js.transports import literal_string
@@ -144,8 +144,10 @@ def block_handles(name: str, data: dict) -> list[str]:
 class ClientModel:
     def __init__(self, model, js_files, block_files=()) -> None:
         self.model = model
-        self.js_files = tuple(sorted(js_files, key=lambda f: f.path))
         self.php, self.evaluator = scripts.collect(model.php_files, model.index)
+        # Browser code written in PHP strings (wp_add_inline_script, echoed <script>) is browser code too.
+        written = [embedded.facts(s.pieces[0].span.path, s) for s in self.php.embedded if s.pieces]
+        self.js_files = tuple(sorted([*js_files, *(f for f in written if f is not None)], key=lambda f: f.path))
         self.handles = {h.handle for h in self.php.handles}
         for path, data in block_files:
             name = data.get("name") if isinstance(data, dict) else None

@@ -137,7 +137,7 @@ def inline_js_facts(rel: str, data: bytes) -> js_ir.JsFacts | None:
     if source is None or not prefilter.passes(source, prefilter.JS_TRANSPORTS):
         return None
     try:
-        facts = js_extract.parse(SourceFile(rel, source), "javascript")
+        facts = js_extract.parse(SourceFile(rel, source), "javascript", placeholders=True)
     except Exception:  # the PHP facts of this file stand; its inline scripts are simply not analysed
         return None
     return dataclasses.replace(facts, suppressions=())

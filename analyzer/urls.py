@@ -9,6 +9,7 @@ up to :data:`MAX_VARIANTS`: :class:`UrlInfo` holds what every possibility agrees
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -175,7 +176,11 @@ def variant_info(pieces: list[js.JExpr], php_value: PhpValue) -> UrlInfo:
         if value.kind == "ajax":
             return UrlInfo("ajax", cross_origin=False)
         if value.kind == "site":
-            return literal_url(rest if value.path is None else [js.Lit(head.span, value.path), *rest], origin_known=True)
+            if value.path is None:
+                return literal_url(rest, origin_known=True)
+            # home_url( '/wp-json/…' ) printed by PHP: its literal is PHP's to report, not this JS's
+            info = literal_url([js.Lit(value.span, value.path), *rest], origin_known=True)
+            return dataclasses.replace(info, literal=None) if info.literal == value.span else info
         return UrlInfo("other", cross_origin=False)
     return literal_url(pieces, origin_known=False)
 

@@ -277,8 +277,8 @@ class ValueExtractor:
                     parts.extend(self._fragment(child))
                 else:  # an escape sequence
                     parts.append(ir.Lit(self.span(child), _unescape(child.text)))
-            if len(parts) == 1 and isinstance(parts[0], ir.Lit):
-                return ir.Lit(span, parts[0].value)
+            if len(parts) == 1:  # '<?php echo $x ?>': the printed value itself
+                return ir.Lit(span, parts[0].value) if isinstance(parts[0], ir.Lit) else parts[0]
             return ir.Concat(span, tuple(parts))
         return ir.Lit(span, string_value(node))
 
