@@ -39,3 +39,22 @@ def js_relevance_needles(localized_names: Iterable[str], namespaces: Iterable[st
     """JS_RELEVANCE plus the globals the plugin's PHP prints and its REST namespaces."""
     extra = {name.encode() for name in localized_names if name} | {ns.encode() for ns in namespaces if ns}
     return tuple(sorted(set(JS_RELEVANCE) | extra))
+
+
+def js_importers(candidates: list[tuple[str, bytes]], parsed) -> list[tuple[str, bytes]]:
+    """The candidate JS files that may import what a parsed file exports (by the exporter's file name in an
+    import specifier) or use a property a parsed file installs on every component (``this.$http``)."""
+    import posixpath
+
+    needles: set[bytes] = set()
+    for facts in parsed:
+        if facts.exports:
+            stem = posixpath.splitext(posixpath.basename(facts.path))[0].encode()
+            if stem == b"index":
+                stem = posixpath.basename(posixpath.dirname(facts.path)).encode()
+            needles.update(b"/" + stem + end for end in (b"'", b'"', b".", b"/"))
+        needles.update(b"." + name.encode() for name, _ in facts.installs)
+    if not needles:
+        return []
+    ordered = tuple(sorted(needles))
+    return [(rel, data) for rel, data in candidates if passes(data, ordered)]

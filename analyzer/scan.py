@@ -326,11 +326,23 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
     # Browser code matters when it talks to this plugin's REST API or handles a nonce: a file that makes
     # requests is parsed if it also names a nonce, a REST prefix, apiFetch, or a global / namespace the
     # plugin's PHP prints or registers. A bundle full of unrelated fetches is left alone.
+    later: list[tuple[str, bytes]] = []
     if js_anchors:
         needles = prefilter.js_relevance_needles(model.client.localized, model.client.namespaces)
+        later = [(rel, data) for rel, data in js_anchors if not prefilter.passes(data, needles)]
         js_anchors = [(rel, data) for rel, data in js_anchors if prefilter.passes(data, needles)]
     result.stats.files_passed += len(js_anchors)
     parsed.add(js_anchors)
+    # A component that calls an axios instance imported from the plugin's api.js, or this.$http installed
+    # in its main.js, names no nonce itself: it is parsed when it imports what a parsed file exports.
+    for _ in range(3):
+        importers = prefilter.js_importers(later, parsed.js_facts)
+        if not importers:
+            break
+        taken = {rel for rel, _ in importers}
+        later = [(rel, data) for rel, data in later if rel not in taken]
+        result.stats.files_passed += len(importers)
+        parsed.add(importers)
     blocks = bundles.block_json_files(discovery.root, discovery.files) if parsed.js_facts or anchors else []
     model = PluginModel(parsed.facts, parsed.js_facts, blocks)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import tree_sitter
 
 from analyzer import languages, suppressions
-from analyzer.js import inline
+from analyzer.js import inline, sfc
 from analyzer.rules import BY_CODE
 from analyzer.scan import ScanResult, scan
 
@@ -54,6 +54,22 @@ def _comments(tree: tree_sitter.Tree):
         stack.extend(node.children)
 
 
+def _string_comments(tree: tree_sitter.Tree) -> list[tuple[bytes, int]]:
+    """``// expect: …`` written as a JS comment inside a PHP heredoc or string (browser code in PHP)."""
+    found = []
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type in ("heredoc_body", "nowdoc_body", "string_content", "string"):
+            for offset, line in enumerate(node.text.split(b"\n")):
+                at = line.find(b"// ")
+                if at != -1 and _DIRECTIVE.search(line[at:].decode("utf-8", "replace")):
+                    found.append((line[at:], node.start_point[0] + 1 + offset))
+            continue
+        stack.extend(node.children)
+    return found
+
+
 def read_annotations(case: Path) -> Annotations:
     expected: set[Expectation] = set()
     ok: set[tuple[str, int, str]] = set()
@@ -65,12 +81,16 @@ def read_annotations(case: Path) -> Annotations:
             continue
         rel = path.relative_to(case).as_posix()
         data = path.read_bytes()
+        if language in sfc.LANGUAGES:  # a component: the comments of its <script> blocks
+            data, language = sfc.script_source(data)
         trees = [languages.parser(language).parse(data)]
         if language == "php" and inline.script_source(data) is not None:  # comments inside inline <script>
             trees.append(languages.parser("javascript").parse(inline.script_source(data)))
-        for comment in (c for tree in trees for c in _comments(tree)):
-            text = comment.text.decode("utf-8", "replace")
-            line = comment.start_point[0] + 1
+        texts = [(c.text, c.start_point[0] + 1) for tree in trees for c in _comments(tree)]
+        if language == "php":  # JS comments inside heredocs and strings that hold browser code
+            texts += _string_comments(trees[0])
+        for raw, line in texts:
+            text = raw.decode("utf-8", "replace")
             for kind, items in _DIRECTIVE.findall(text):
                 for code, level in _ITEM.findall(items):
                     if code not in BY_CODE:

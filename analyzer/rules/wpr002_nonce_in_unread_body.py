@@ -85,12 +85,18 @@ def check(model: PluginModel) -> Iterator[Finding]:
                 continue
             evidence, related = nonce_evidence(placement.nonce)
             key = placement.key or "?"
+            beacon = request.request.transport == "beacon"
+            fix = (
+                "navigator.sendBeacon cannot send headers: send _wpnonce in a FormData or URLSearchParams body, or in the URL's query."
+                if beacon
+                else "Send it as the X-WP-Nonce header."
+            )
             yield Finding(
                 RULE.code,
                 RULE.level,
                 f"The nonce under '{key}'{evidence} travels in {why}; the request sends no X-WP-Nonce header "
                 f"and no _wpnonce query, so core sees no nonce and runs it as user 0 (stage: anonymous: 200 as a "
-                f"visitor, 401 rest_forbidden on capability checks). Send it as the X-WP-Nonce header.",
+                f"visitor, 401 rest_forbidden on capability checks). {fix}",
                 placement.span,
                 related,
             )

@@ -71,12 +71,17 @@ def check(model: PluginModel) -> Iterator[Finding]:
         if not all(check for _, check in checks):
             continue
         endpoint, what = checks[0]
+        fix = (
+            "navigator.sendBeacon cannot send headers: add _wpnonce (a wp_rest nonce) to its FormData body or the URL's query."
+            if request.request.transport == "beacon"
+            else "Send X-WP-Nonce with a wp_rest nonce, or use apiFetch."
+        )
         yield Finding(
             RULE.code,
             RULE.level,
             f"This request to {ref(1, endpoint.display_path)} sends no nonce; core then ignores the login cookie and "
             f"runs it as user 0, so the permission check ({what}) refuses everyone: 401 rest_forbidden (stage: "
-            f"anonymous). Send X-WP-Nonce with a wp_rest nonce, or use apiFetch.",
+            f"anonymous). {fix}",
             request.request.span,
             (Related(endpoint.permission.span or endpoint.registration, f"permission check of {endpoint.display_path}"),),
         )

@@ -4,7 +4,7 @@
 ; properties of configuration objects (data libraries take `url`, `baseURL`, `endpoint` …). The extractor
 ; classifies each by its callee.
 ; prefilter: fetch ajax axios XMLHttpRequest apiFetch api-fetch apiRequest .post( .get( .getJSON( sendBeacon
-; prefilter: localStorage sessionStorage cookie indexedDB wp-json rest_route
+; prefilter: localStorage sessionStorage cookie indexedDB wp-json rest_route globalProperties .prototype.$
 (call_expression) @call
 (new_expression) @new
 (assignment_expression) @assign
