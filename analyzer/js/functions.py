@@ -16,6 +16,7 @@ what ``this.x`` is.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from analyzer.js import ir
 from analyzer.js.bindings import named, string_value, text
@@ -38,7 +39,8 @@ class Functions:
         self._sites: dict[int, list | None] = {}
         self._instances: dict[int, ir.Obj] = {}
         self._building: set[int] = set()
-        self._mentions: dict[str, int] = {}
+        self._words: Counter | None = None
+        self._by_name: dict[str, list] | None = None
 
     # --- function values and returns ------------------------------------------------------------
 
@@ -145,27 +147,36 @@ class Functions:
             return None
         span = self.x.span(function)
         sites = []
-        for call in self.x.all_calls:
+        # Anything else that mentions the name (a callback argument, an export list, a comment) may call it.
+        candidates = self._calls_named().get(name, [])
+        if not candidates or self._mention_count(name) > len(candidates) + 1:
+            return None
+        for call in candidates:
             fn = call.child_by_field_name("function")
-            if fn is None:
-                continue
-            last = fn.child_by_field_name("property") if fn.type == "member_expression" else fn
-            if last is None or text(last) != name:
-                continue
             value = self.x.value(fn, depth)
             if isinstance(value, ir.Func) and value.span == span:
                 sites.append(call)
-        # Anything else that mentions the name (a callback argument, an export list, a comment) may call it.
         if not sites or self._mention_count(name) > len(sites) + 1:
             return None
         self._sites[function.id] = sites
         return sites
 
+    def _calls_named(self) -> dict[str, list]:
+        """The file's calls by the last name of their callee (``f( … )``, ``this.f( … )``, ``obj.f( … )``)."""
+        if self._by_name is None:
+            self._by_name = {}
+            for call in self.x.all_calls:
+                fn = call.child_by_field_name("function")
+                last = fn.child_by_field_name("property") if fn is not None and fn.type == "member_expression" else fn
+                if last is not None and last.type in ("identifier", "property_identifier"):
+                    self._by_name.setdefault(text(last), []).append(call)
+        return self._by_name
+
     def _mention_count(self, name: str) -> int:
-        if name not in self._mentions:
-            pattern = re.compile(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])")
-            self._mentions[name] = len(pattern.findall(self.x.source.data))
-        return self._mentions[name]
+        """How often ``name`` occurs as a word of the file (code, strings and comments alike)."""
+        if self._words is None:
+            self._words = Counter(re.findall(rb"[\w$]+", self.x.source.data))
+        return self._words[name.encode()]
 
     # --- this and classes -----------------------------------------------------------------------
 
