@@ -15,13 +15,13 @@ import dataclasses
 from dataclasses import dataclass
 
 from analyzer import urls
-from analyzer.js import embedded, inline
+from analyzer.js import embedded
 from analyzer.js import ir as js
 from analyzer.js.modules import Modules
 from analyzer.js.transports import literal_string
 from analyzer.php import scripts
 from analyzer.php.evaluate import ArrayV, Known, Value
-from analyzer.php.scripts import DEFAULT_ACTION, NonceV, UrlV
+from analyzer.php.scripts import DEFAULT_ACTION, JsonV, NonceV, UrlV
 from analyzer.source import Span
 from analyzer.urls import DYNAMIC, UrlInfo
 from analyzer.urls import route_matches as _route_matches
@@ -160,7 +160,7 @@ class ClientModel:
         self.namespaces = {e.namespace.strip("/") for e in model.rest_endpoints if e.namespace}
         self.unresolved_namespace = any(e.namespace is None for e in model.rest_endpoints)
         self.defaults = [d for f in self.js_files for d in f.defaults]
-        self.modules = Modules(self.js_files)
+        self.modules = Modules(self.js_files, frozenset(self.localized))
         self.stored = self._stored_nonces()
         found: list[js.Request] = []
         for facts in self.js_files:
@@ -212,11 +212,8 @@ class ClientModel:
     def php_value(self, expr: js.JExpr | None) -> tuple[Value | None, Span | None]:
         """The PHP value a JS expression reads (localized object, data attribute, a value printed into an
         inline script), with the channel span."""
-        if isinstance(expr, js.Ref) and not expr.path and inline.is_placeholder(expr.root) or (
-            isinstance(expr, js.Lit) and isinstance(expr.value, str) and inline.is_placeholder(expr.value)
-        ):
-            value = self.printed_at(expr.span)
-            return (value, None) if value is not None else (None, None)  # printed right here: no separate channel
+        if isinstance(expr, js.Printed):  # printed right here: no separate channel
+            return _walk(self.printed_at(expr.at), expr.path), None
         if isinstance(expr, js.Ref):
             if expr.root == "wpApiSettings" and expr.path == ("root",):
                 return UrlV(None, "rest", "/"), None
@@ -229,13 +226,7 @@ class ClientModel:
                 return None, None
             found: list[tuple[Value, Span]] = []
             for item in items:
-                value: Value | None = item.value
-                for key in expr.path:
-                    if isinstance(value, ArrayV) and key is not None:
-                        value = value.get(int(key) if key.isdigit() else key)
-                    else:
-                        value = None
-                        break
+                value = _walk(item.value, expr.path)
                 if value is not None:
                     found.append((value, item.span))
             if not found:
@@ -260,6 +251,7 @@ class ClientModel:
         """
         if expr is None:
             return None
+        expr = self.modules.resolve(expr)
         if isinstance(expr, js.Alt):
             if expr.fallback:
                 first = self.nonce_source(expr.options[0], positional)
@@ -275,20 +267,19 @@ class ClientModel:
             text = literal_string(expr)
             if text is not None and _HEX_NONCE.match(text):
                 return NonceSource("literal", via=repr(text))
-            if text is None or not inline.is_placeholder(text):
-                return None
+            return None
         if isinstance(expr, js.Ref):
             if (expr.root == "wpApiSettings" and expr.path == ("nonce",)) or expr.dotted == "wp.apiFetch.nonceMiddleware.nonce":
                 return NonceSource("core", REST_ACTION, via=expr.dotted)
         value, channel = self.php_value(expr)
         via = expr.dotted if isinstance(expr, js.Ref) else (f"data-{expr.name}" if isinstance(expr, js.DataAttr) else "")
-        if inline.is_placeholder(via.split(".")[0]) or isinstance(expr, js.Lit):
+        if isinstance(expr, js.Printed):
             via = "the value printed into the script"
         if isinstance(value, NonceV):
             return NonceSource("plugin", value.action, value.creation, channel, via)
         if isinstance(value, (Known, UrlV)):
             return None  # a plain value (a URL, a flag), not a nonce
-        name = expr.path[-1] if isinstance(expr, js.Ref) and expr.path else (expr.name if isinstance(expr, js.DataAttr) else None)
+        name = expr.path[-1] if isinstance(expr, (js.Ref, js.Printed)) and expr.path else (expr.name if isinstance(expr, js.DataAttr) else None)
         if name is not None and nonce_like_key(name):
             return NonceSource("unknown", via=via)
         return None
@@ -346,7 +337,7 @@ class ClientModel:
         infos = []
         for pieces, fallback, site in urls.variants(url):
             if base_url is not None and pieces:
-                head = self.php_value(pieces[0])[0] if isinstance(pieces[0], (js.Ref, js.DataAttr)) else None
+                head = self.php_value(pieces[0])[0] if isinstance(pieces[0], (js.Ref, js.DataAttr, js.Printed)) else None
                 if not urls.absolute(pieces) and not isinstance(head, UrlV):
                     # axios combineURLs: base without its trailing slash, '/', the URL without its leading ones
                     pieces = urls.parts(base_url) + [js.Lit(url.span, "/")] + pieces
@@ -453,6 +444,18 @@ def _same(a: Value, b: Value) -> bool:
     if isinstance(a, Known) and isinstance(b, Known):
         return a.value == b.value
     return False
+
+
+def _walk(value: Value | None, path) -> Value | None:
+    """``value[ a ][ b ]`` for a JS read ``x.a.b`` of what PHP prints."""
+    for key in path:
+        if isinstance(value, JsonV):
+            value = value.value
+        if isinstance(value, ArrayV) and key is not None:
+            value = value.get(int(key) if key.isdigit() else key)
+        else:
+            return None
+    return value.value if isinstance(value, JsonV) else value
 
 
 def _empty(expr: js.JExpr) -> bool:

@@ -155,14 +155,14 @@ def variant_info(pieces: list[js.JExpr], php_value: PhpValue) -> UrlInfo:
     head = pieces[0]
     if isinstance(head, js.CallV) and head.callee == "URL.origin" and head.args:  # new URL( '/wp-json/…', base )
         base = parts(head.args[0])
-        value = php_value(base[0])[0] if base and isinstance(base[0], (js.Ref, js.DataAttr)) else None
+        value = php_value(base[0])[0] if base and isinstance(base[0], (js.Ref, js.DataAttr, js.Printed)) else None
         if isinstance(value, UrlV) or (isinstance(base[0], js.Ref) and base[0].root == "location"):
             return literal_url(pieces[1:], origin_known=True)
         if absolute(base):
             origin = re.match(r"^((?:[a-z][a-z\d+\-.]*:)?//[^/?#]+)", literal_string(base[0]) or "", re.IGNORECASE)
             return literal_url([js.Lit(base[0].span, origin.group(1) if origin else ""), *pieces[1:]], origin_known=False)
         return literal_url([js.Unknown(head.span, "origin"), *pieces[1:]], origin_known=False)
-    value, channel = php_value(head) if isinstance(head, (js.Ref, js.DataAttr)) else (None, None)
+    value, channel = php_value(head) if isinstance(head, (js.Ref, js.DataAttr, js.Printed)) else (None, None)
     if isinstance(value, Known) and isinstance(value.value, str):
         pieces = [js.Lit(head.span, value.value), *pieces[1:]]
         value = None

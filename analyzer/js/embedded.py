@@ -149,7 +149,8 @@ class MappedSource(SourceFile):
 
     def span(self, start_point, end_point) -> Span:
         (srow, scol), (erow, ecol) = start_point, end_point
-        return Span(self.path, srow + 1, self._column(srow, scol), erow + 1, self._column(erow, ecol))
+        end = self._column(erow, ecol - 1) + 1 if ecol > 0 else self._column(erow, 0)  # the end of the last character
+        return Span(self.path, srow + 1, self._column(srow, scol), erow + 1, end)
 
 
 def facts(path: str, script) -> ir.JsFacts | None:

@@ -57,7 +57,27 @@ class _FileExtractor(ValueExtractor):
             exports=self._exports(),
             installs=tuple((name, self.value(node)) for name in sorted(self.installs) for node in self.installs[name]),
             pending=tuple(builder.pending),
+            globals=self._page_globals() if self.placeholders else (),
         )
+
+    def _page_globals(self) -> tuple[tuple[str, ir.JExpr], ...]:
+        """``let acme = <?php echo wp_json_encode( … ) ?>;`` at the top of an inline script (or
+        ``window.acme = …`` anywhere): a global other scripts of the page read."""
+        found = []
+        for node in self.binding_captures.get("declare", ()):
+            name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+            if name is not None and value is not None and name.type == "identifier" and self.scopes.scope_of(node).id == self.root.id:
+                found.append((name.text.decode(), value))
+        for node in self.assigns:
+            left = node.child_by_field_name("left")
+            if left is not None and left.type == "member_expression" and left.child_by_field_name("object").text == b"window":
+                found.append((self.key_of(left), node.child_by_field_name("right")))
+        out = []
+        for name, value_node in found:
+            value = self.value(value_node)
+            if name and isinstance(value, (ir.Printed, ir.Obj)):
+                out.append((name, value))
+        return tuple(out)
 
     def _exports(self) -> tuple[tuple[str, ir.JExpr], ...]:
         """What other modules of the plugin can import from this one (ES exports and CommonJS)."""

@@ -49,6 +49,16 @@ class Ref(JExpr):
 
 
 @dataclass(frozen=True, slots=True)
+class Printed(JExpr):
+    """What PHP prints into browser code at ``at`` (a ``<?php echo … ?>`` in a template script, a value
+    concatenated into a script string), and ``path`` properties read from it; the plugin model looks the PHP
+    value up by position."""
+
+    at: Span
+    path: tuple[str | None, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class DataAttr(JExpr):
     """A ``data-*`` attribute read: ``el.dataset.restNonce``, ``getAttribute('data-rest-nonce')``,
     ``$( el ).data( 'rest-nonce' )``; ``name`` is the attribute name after ``data-``, kebab-case."""
@@ -262,10 +272,11 @@ class JsFacts:
     defaults: tuple[Defaults, ...]
     middlewares: tuple[NonceMiddleware, ...]
     storage_writes: tuple[StorageWrite, ...]
-    reads: tuple[JExpr, ...]  # Ref / DataAttr / StorageRead values the requests and stores use, for fact lines
+    reads: tuple[JExpr, ...]  # Ref / DataAttr / StorageRead / Printed values requests and stores use, for fact lines
     too_deep: bool = False
     suppressions: tuple = ()
     url_uses: tuple[UrlUse, ...] = ()
     exports: tuple[tuple[str, JExpr], ...] = ()  # (export name or 'default', value)
     installs: tuple[tuple[str, JExpr], ...] = ()  # framework-wide properties: Vue.prototype.$http = …
+    globals: tuple[tuple[str, JExpr], ...] = ()  # page globals an inline script declares from what PHP prints
     pending: tuple[PendingCall, ...] = ()

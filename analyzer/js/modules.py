@@ -6,6 +6,8 @@ every component.
   what an exported function returns, ``new Api()`` an instance of an exported class.
 - ``this.$http`` in a component reads what ``Vue.prototype.$http = …`` or
   ``app.config.globalProperties.$http = …`` installed, in any file.
+- ``acme.root`` in a script file reads what an inline script of a PHP template declared from the value
+  PHP printed into it (``let acme = <?php echo wp_json_encode( … ) ?>;``).
 - A call on such a receiver (:class:`~analyzer.js.ir.PendingCall`) becomes a request when the receiver turns
   out to be an axios instance, axios, apiFetch or jQuery.
 
@@ -25,10 +27,14 @@ _SUFFIXES = (".js", ".ts", ".jsx", ".tsx", ".mjs", ".cjs", ".vue", ".svelte", "/
 
 
 class Modules:
-    def __init__(self, files) -> None:
+    def __init__(self, files, printed_by_php=frozenset()) -> None:
         self.exports: dict[str, dict[str, list[ir.JExpr]]] = {}
         self.installs: dict[str, list[ir.JExpr]] = {}
+        self.globals: dict[str, list[ir.JExpr]] = {}
         for facts in files:
+            for name, value in facts.globals:
+                if name not in printed_by_php:  # PHP's own record of what it prints says more (the channel)
+                    self.globals.setdefault(name, []).append(value)
             table = self.exports.setdefault(facts.path, {})
             for name, value in facts.exports:
                 table.setdefault(name, []).append(value)
@@ -56,6 +62,9 @@ class Modules:
         if isinstance(expr, ir.Ref) and expr.root == "this" and expr.path and expr.path[0] in self.installs:
             base = _alt(expr.span, [self.resolve(v, hops + 1) for v in self.installs[expr.path[0]]])
             return self._path(base, expr.path[1:], expr.span)
+        if isinstance(expr, ir.Ref) and expr.root in self.globals:
+            base = _alt(expr.span, list(self.globals[expr.root]))
+            return self._path(base, expr.path, expr.span)
         if isinstance(expr, ir.Concat):
             return _same_or(expr, tuple(self.resolve(p, hops) for p in expr.parts), lambda parts: ir.Concat(expr.span, parts))
         if isinstance(expr, ir.Alt):
@@ -140,6 +149,8 @@ def _property(base: ir.JExpr, key, span) -> ir.JExpr:
         return _alt(span, [_property(o, key, span) for o in base.options])
     if isinstance(base, ir.Ref):
         return ir.Ref(span, base.root, (*base.path, key))
+    if isinstance(base, ir.Printed):
+        return ir.Printed(span, base.at, (*base.path, key))
     if isinstance(base, ir.Obj):
         prop = base.get(key) if key is not None else None
         return prop.value if prop is not None else ir.Unknown(span, f"no property {key}")

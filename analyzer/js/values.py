@@ -175,7 +175,10 @@ class ValueExtractor:
         if member.type == "member_expression":
             prop = member.child_by_field_name("property")
             return text(prop) if prop is not None else None
-        return string_value(member.child_by_field_name("index"))
+        index = member.child_by_field_name("index")
+        if index is not None and index.type == "number" and index.text.isdigit():
+            return index.text.decode()
+        return string_value(index)
 
     # --- values ---------------------------------------------------------------------------------
 
@@ -196,7 +199,7 @@ class ValueExtractor:
         finally:
             self.active.discard(node.id)
         self.memo[node.id] = result
-        if isinstance(result, (ir.Ref, ir.DataAttr, ir.StorageRead)):
+        if isinstance(result, (ir.Ref, ir.DataAttr, ir.StorageRead, ir.Printed)):
             self.reads.append(result)
         return result
 
@@ -238,6 +241,10 @@ class ValueExtractor:
             return alt(span, [self.value(node.child_by_field_name("consequence"), depth), self.value(node.child_by_field_name("alternative"), depth)])
         if kind == "object":
             return self._object(node, depth)
+        if kind == "array":  # [ a, b ][ 0 ]: an object with numeric keys
+            items = named(node)
+            props = tuple(ir.Prop(str(i), self.value(item, depth), self.span(item)) for i, item in enumerate(items) if item.type != "spread_element")
+            return ir.Obj(span, props, all(item.type != "spread_element" for item in items))
         if kind in ("arrow_function", "function_expression", "function", "function_declaration", "generator_function", "generator_function_declaration"):
             return self.functions.func(node, depth)
         if kind in ("class_declaration", "class"):
@@ -284,7 +291,7 @@ class ValueExtractor:
 
     def _fragment(self, node) -> list[ir.JExpr]:
         """A string fragment; in masked browser code, a run of underscores is where PHP prints a value and
-        becomes a placeholder :class:`~analyzer.js.ir.Ref` at that exact position."""
+        becomes :class:`~analyzer.js.ir.Printed` at that exact position."""
         raw = node.text
         if not self.placeholders or not _PLACEHOLDER.search(raw):
             return [ir.Lit(self.span(node), text(node))]
@@ -293,7 +300,8 @@ class ValueExtractor:
         for match in _PLACEHOLDER.finditer(raw):
             if match.start() > at:
                 parts.append(ir.Lit(self.span_bytes(node.start_byte + at, node.start_byte + match.start()), raw[at : match.start()].decode("utf-8", "replace")))
-            parts.append(ir.Ref(self.span_bytes(node.start_byte + match.start(), node.start_byte + match.end()), match.group(0).decode()))
+            at = self.span_bytes(node.start_byte + match.start(), node.start_byte + match.end())
+            parts.append(ir.Printed(at, at))
             at = match.end()
         if at < len(raw):
             parts.append(ir.Lit(self.span_bytes(node.start_byte + at, node.end_byte), raw[at:].decode("utf-8", "replace")))
@@ -304,6 +312,8 @@ class ValueExtractor:
         span = self.span(node)
         if name == "undefined":
             return ir.Lit(span, None)
+        if self.placeholders and _PLACEHOLDER.fullmatch(node.text):  # var acme = <?php echo wp_json_encode( … ) ?>;
+            return ir.Printed(span, span)
         found = self.scopes.reaching(name, node)
         if found is None:
             if name in JQUERY:
@@ -347,6 +357,8 @@ class ValueExtractor:
             return ir.Ref(span, base.root, (*base.path, key))
         if isinstance(base, ir.Import):
             return ir.Import(span, base.module, base.name, (*base.path, key))
+        if isinstance(base, ir.Printed):
+            return ir.Printed(span, base.at, (*base.path, key))
         if isinstance(base, ir.Obj):
             prop = base.get(key) if key is not None else None
             if prop is not None:
