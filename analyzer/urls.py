@@ -23,6 +23,8 @@ from analyzer.source import Span
 
 DYNAMIC = "\x00"  # a path segment whose value is not known
 MAX_VARIANTS = 16
+_WP_JSON = re.compile(r"/wp-json(?=[/?#\x00]|$)")  # '…/wp-json/', or '/wp-json' followed by a value or the end
+_REST_ROUTE = re.compile(r"rest_route=")
 _SAMPLES = ("1", "abc", "a-1_b", "1/2", "")
 
 
@@ -132,19 +134,17 @@ def literal_url(pieces: list[js.JExpr], origin_known: bool) -> UrlInfo:
         cross = False
     if "admin-ajax.php" in text:
         return UrlInfo("ajax", cross_origin=cross, host=host)
-    for marker, route_at in (("/wp-json/", "/wp-json"), ("rest_route=", "rest_route=")):
-        at = text.find(marker)
-        if at == -1 and marker == "/wp-json/" and text.endswith("/wp-json"):
-            at = len(text) - len("/wp-json")  # '…/wp-json' + '/acme/v1/x'
-        if at == -1:
+    for marker, name in ((_WP_JSON, "wp-json"), (_REST_ROUTE, "rest_route")):
+        found = marker.search(text)
+        if found is None:
             continue
-        literal_part = next((p for end, p in spans if end > at), None)
-        remainder = text[at + len(route_at) :]
-        if route_at == "rest_route=":
+        literal_part = next((p for end, p in spans if end > found.start()), None)
+        remainder = text[found.end() :]
+        if name == "rest_route":
             remainder = remainder.split("&", 1)[0]
         path, _ = _split_path(remainder)
         path = re.sub(r"/+", "/", path)
-        return UrlInfo("rest", "/" + path.lstrip("/") if path else "/", literal_part.span if literal_part else None, marker.strip("/="), cross, host, query_fields(pieces))
+        return UrlInfo("rest", "/" + path.lstrip("/") if path else "/", literal_part.span if literal_part else None, name, cross, host, query_fields(pieces))
     return UrlInfo("other" if text.replace(DYNAMIC, "") else "unknown", cross_origin=cross, host=host, query=query_fields(pieces))
 
 

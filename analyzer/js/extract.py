@@ -32,6 +32,7 @@ class _FileExtractor(ValueExtractor):
         self.all_calls = captured.get("call", [])
         self.call_starts = [c.start_byte for c in self.all_calls]
         self.assigns = captured.get("assign", [])
+        self.all_news = captured.get("new", [])
         self.binding_captures = queries.load(self.language, "bindings").captures(self.root)
         bindings.collect(self.scopes, self.source.path, self.binding_captures)
         self.collect_mutations(self.all_calls, self.assigns)

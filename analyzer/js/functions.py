@@ -138,10 +138,15 @@ class Functions:
         return text(name) if name is not None and name.type in ("identifier", "property_identifier") else None
 
     def call_sites(self, function, depth: int) -> list | None:
-        """Every call of ``function`` in this file, or None when it may be called from elsewhere."""
+        """Every call of ``function`` in this file (``new C( … )`` for a constructor), or None when it may be
+        called from elsewhere."""
         if function.id in self._sites:
             return self._sites[function.id]
         self._sites[function.id] = None
+        if function.type == "method_definition" and self._name(function) == "constructor":
+            sites = self._constructions(function, depth)
+            self._sites[function.id] = sites
+            return sites
         name = self._name(function)
         if name is None or _exported(function):
             return None
@@ -159,6 +164,29 @@ class Functions:
         if not sites or self._mention_count(name) > len(sites) + 1:
             return None
         self._sites[function.id] = sites
+        return sites
+
+    def _constructions(self, constructor, depth: int) -> list | None:
+        """``new C( … )`` of the class whose constructor this is, when every one is in this file."""
+        cls = constructor.parent.parent if constructor.parent is not None else None
+        if cls is None or cls.type not in ("class_declaration", "class") or _exported(cls):
+            return None
+        name_node = cls.child_by_field_name("name")
+        if name_node is None and cls.parent is not None and cls.parent.type == "variable_declarator":
+            name_node = cls.parent.child_by_field_name("name")
+        if name_node is None:
+            return None
+        name = text(name_node)
+        sites = []
+        for node in self.x.all_news:
+            ctor = node.child_by_field_name("constructor")
+            if ctor is None or text(ctor) != name:
+                continue
+            value = self.x.value(ctor, depth)
+            if isinstance(value, ir.Obj) and self.classes.get(value.span) is not None and self.classes[value.span].id == cls.id:
+                sites.append(node)
+        if not sites or self._mention_count(name) > len(sites) + 1:
+            return None
         return sites
 
     def _calls_named(self) -> dict[str, list]:

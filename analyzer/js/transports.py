@@ -270,6 +270,10 @@ def api_fetch(span: Span, args: list[Arg], transport: str) -> ir.Request | None:
     if not isinstance(options, ir.Obj):
         return _request(transport, span, None, body_kind="unknown", complete=False)
     path, url = options.get("path"), options.get("url")
+    namespace, endpoint = options.get("namespace"), options.get("endpoint")
+    if transport == "wp-api-request" and path is None and url is None and namespace is not None and endpoint is not None:
+        # wp.apiRequest( { namespace, endpoint } ) requests root + namespace + '/' + endpoint
+        path = ir.Prop("path", ir.Concat(endpoint.span, (namespace.value, ir.Lit(endpoint.span, "/"), endpoint.value)), endpoint.span)
     headers, headers_complete = _headers(_prop(options, "headers"))
     data, body = options.get("data"), options.get("body")
     if data is not None:
@@ -282,7 +286,8 @@ def api_fetch(span: Span, args: list[Arg], transport: str) -> ir.Request | None:
     where = url.span if url else (path.span if path else None)
     return _request(
         transport, span, (url.value if url else None, where), path=path.value if path else None,
-        method=_method(_prop(options, "method"), "GET"), headers=headers, body=payload, body_kind=kind, body_fields=fields,
+        method=_method(_prop(options, "method") or (_prop(options, "type") if transport == "wp-api-request" else None), "GET"),
+        headers=headers, body=payload, body_kind=kind, body_fields=fields,
         credentials=options.get("credentials"), complete=options.complete and headers_complete,
     )
 

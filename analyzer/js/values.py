@@ -74,6 +74,7 @@ class ValueExtractor:
         self.memo: dict[int, ir.JExpr] = {}
         self.reads: list[ir.JExpr] = []
         self.all_calls: list = []
+        self.all_news: list = []
         self.call_starts: list[int] = []
         self.assigns: list = []
         self.functions = Functions(self)

@@ -75,6 +75,9 @@ class ScriptEvaluator(Evaluator):
                 value = action.value
                 return NonceV(expr.span, DEFAULT_ACTION if value in (-1, "-1") else value, expr.span)
             return NonceV(expr.span, None, expr.span)
+        if name == "apply_filters" and len(args) > 1:
+            # What a plugin localizes through its own filter is, unless someone hooks it, its default.
+            return self.eval(args[1], env)
         if name in ("wp_json_encode", "json_encode") and args:
             return JsonV(expr.span, self.eval(args[0], env))
         if name in _PASS_THROUGH and args:
