@@ -32,7 +32,7 @@ def passes(data: bytes, tokens: tuple[bytes, ...]) -> bool:
 JS_TRANSPORTS = (b"fetch", b"ajax", b"axios", b"XMLHttpRequest", b"apiFetch", b"apiRequest", b".post(", b".get(", b"localStorage", b"sessionStorage", b"cookie")
 
 # What makes a JS file that sends requests worth parsing: it names a nonce or the REST API.
-JS_RELEVANCE = (b"nonce", b"Nonce", b"NONCE", b"wp-json", b"rest_route", b"apiFetch", b"api-fetch", b"apiRequest", b"wpApiSettings")
+JS_RELEVANCE = (b"nonce", b"Nonce", b"NONCE", b"wp-json", b"rest_route", b"rest_url", b"apiFetch", b"api-fetch", b"apiRequest", b"wpApiSettings")
 
 
 def js_relevance_needles(localized_names: Iterable[str], namespaces: Iterable[str]) -> tuple[bytes, ...]:

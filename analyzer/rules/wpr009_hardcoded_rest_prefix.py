@@ -71,8 +71,8 @@ def _js_literals(model: PluginModel) -> dict:
         for info in url.possibilities:
             if info.kind != "rest" or info.literal is None or info.cross_origin is not False:
                 continue
-            text, primary, _ = found.get(info.literal, (info.literal_text, False, where))
-            found[info.literal] = (text, primary or not info.fallback, where)
+            text, primary, first_where = found.get(info.literal, (info.literal_text, False, where))
+            found[info.literal] = (text, primary or not info.fallback, first_where)
     return found
 
 
