@@ -189,7 +189,7 @@ class ClientModel:
             r = request.request
             spans += [r.span, r.url_span, r.credentials.span if r.credentials else None, r.with_credentials.span if r.with_credentials else None]
             spans += [p.span for p in (*r.headers, *r.body_fields, *r.query)]
-            spans += [p.span for p in request.placements]
+            spans += [p.span for p in request.placements] + [info.site for info in request.url.possibilities]
         for facts in self.js_files:
             spans += [w.span for w in facts.storage_writes] + [m.span for m in facts.middlewares]
             # Reads of what PHP prints (and of storage), not of every global a file mentions.

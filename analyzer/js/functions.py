@@ -153,18 +153,24 @@ class Functions:
         span = self.x.span(function)
         sites = []
         # Anything else that mentions the name (a callback argument, an export list, a comment) may call it.
+        # A method is mentioned as `.name`; a function by its bare name (once where it is declared).
+        member = function.type == "method_definition" or (function.parent is not None and function.parent.type in ("pair", "field_definition", "public_field_definition"))
         candidates = self._calls_named().get(name, [])
-        if not candidates or self._mention_count(name) > len(candidates) + 1:
+        if not candidates or self._mentions(name, member) > len(candidates):
             return None
         for call in candidates:
             fn = call.child_by_field_name("function")
             value = self.x.value(fn, depth)
             if isinstance(value, ir.Func) and value.span == span:
                 sites.append(call)
-        if not sites or self._mention_count(name) > len(sites) + 1:
+        if not sites or self._mentions(name, member) > len(sites):
             return None
         self._sites[function.id] = sites
         return sites
+
+    def _mentions(self, name: str, member: bool) -> int:
+        """Mentions of a function's name that are not its declaration."""
+        return self._mention_count(name, True) if member else self._mention_count(name) - 1
 
     def _constructions(self, constructor, depth: int) -> list | None:
         """``new C( … )`` of the class whose constructor this is, when every one is in this file."""
@@ -185,7 +191,7 @@ class Functions:
             value = self.x.value(ctor, depth)
             if isinstance(value, ir.Obj) and self.classes.get(value.span) is not None and self.classes[value.span].id == cls.id:
                 sites.append(node)
-        if not sites or self._mention_count(name) > len(sites) + 1:
+        if not sites or self._mention_count(name) - 1 > len(sites):
             return None
         return sites
 
@@ -200,11 +206,19 @@ class Functions:
                     self._by_name.setdefault(text(last), []).append(call)
         return self._by_name
 
-    def _mention_count(self, name: str) -> int:
-        """How often ``name`` occurs as a word of the file (code, strings and comments alike)."""
+    def _mention_count(self, name: str, member: bool = False) -> int:
+        """How often ``name`` occurs in the file as a plain word (``member``: after a dot, ``x.name``), in code,
+        strings and comments alike: every mention may be a use the call sites do not account for."""
         if self._words is None:
-            self._words = Counter(re.findall(rb"[\w$]+", self.x.source.data))
-        return self._words[name.encode()]
+            plain: Counter = Counter()
+            dotted: Counter = Counter()
+            for match in re.finditer(rb"(\.\s*)?([A-Za-z_$][\w$]*)", self.x.source.data):
+                (dotted if match.group(1) else plain)[match.group(2)] += 1
+            # `get x() {}`, `static x`, `async x()`: the keyword is not a mention of a method named so
+            for keyword in (b"get", b"set", b"static", b"async"):
+                plain[keyword] -= len(re.findall(rb"(?<![\w$.])" + keyword + rb"\s+[\w$#\[*]", self.x.source.data))
+            self._words = (plain, dotted)
+        return self._words[1 if member else 0][name.encode()]
 
     # --- this and classes -----------------------------------------------------------------------
 
