@@ -38,6 +38,7 @@ class Functions:
         self._returns: dict[int, ir.JExpr] = {}
         self._sites: dict[int, list | None] = {}
         self._instances: dict[int, ir.Obj] = {}
+        self._owners: dict[Span, object] = {}  # the value of a `this` -> the object literal or class it is
         self._building: set[int] = set()
         self._words: Counter | None = None
         self._by_name: dict[str, list] | None = None
@@ -222,39 +223,60 @@ class Functions:
 
     # --- this and classes -----------------------------------------------------------------------
 
-    def this(self, node, depth: int) -> ir.JExpr:
-        span = self.x.span(node)
+    def _owner(self, node):
+        """The object literal or class whose ``this`` a node sees (arrow functions see through), else None."""
         current = node.parent
         while current is not None:
             if current.type == "method_definition":
                 owner = current.parent
-                if owner is not None and owner.type == "class_body" and owner.parent is not None:
-                    return self.instance(owner.parent, depth)
-                if owner is not None and owner.type == "object":
-                    return self.x.value(owner, depth)
-                return ir.Ref(span, "this")
+                if owner is not None and owner.type == "class_body":
+                    return owner.parent
+                return owner if owner is not None and owner.type == "object" else None
             if current.type in ("function_expression", "function", "generator_function"):
                 holder = current.parent
                 if holder is not None and holder.type == "pair" and holder.parent is not None and holder.parent.type == "object":
-                    return self.x.value(holder.parent, depth)
-                return ir.Ref(span, "this")
+                    return holder.parent
+                return None
             if current.type in ("function_declaration", "generator_function_declaration"):
-                return ir.Ref(span, "this")
-            if current.type in ("field_definition", "public_field_definition") and current.parent is not None and current.parent.parent is not None:
-                return self.instance(current.parent.parent, depth)
+                return None
+            if current.type in ("field_definition", "public_field_definition") and current.parent is not None:
+                return current.parent.parent
             current = current.parent
-        return ir.Unknown(span, "this at the top level")
+        return None
+
+    def this(self, node, depth: int) -> ir.JExpr:
+        span = self.x.span(node)
+        owner = self._owner(node)
+        if owner is None:
+            return ir.Ref(span, "this") if node.parent is not None else ir.Unknown(span, "this")
+        value = self.x.value(owner, depth) if owner.type == "object" else self.instance(owner, depth)
+        self._owners[value.span] = owner
+        return value
 
     def this_property(self, base: ir.JExpr, key: str, span: Span, depth: int) -> ir.JExpr:
-        """``this.key``: the method's own object, else a property a framework installs, else a Ref."""
+        """``this.key``: the method's own object (its property, or any ``this.key = …`` its methods write),
+        else a property a framework installs, else a Ref."""
+        from analyzer.js.values import alt
+
+        options: list[ir.JExpr] = []
         if isinstance(base, ir.Obj):
             prop = base.get(key)
             if prop is not None:
-                return self.returns_of(prop.value, depth) if isinstance(prop.value, ir.Func) and prop.value.getter else prop.value
+                options.append(self.returns_of(prop.value, depth) if isinstance(prop.value, ir.Func) and prop.value.getter else prop.value)
+            owner = self._owners.get(base.span)
+            if owner is not None:
+                for assign in self.x.assigns:
+                    if not (owner.start_byte <= assign.start_byte < owner.end_byte):
+                        continue
+                    left = assign.child_by_field_name("left")
+                    obj = left.child_by_field_name("object") if left is not None and left.type == "member_expression" else None
+                    if obj is not None and obj.type == "this" and self.x.key_of(left) == key and self._owner(obj) is not None and self._owner(obj).id == owner.id:
+                        options.append(self.x.value(assign.child_by_field_name("right"), depth))
+        known = [o for o in options if not (isinstance(o, ir.Lit) and o.value is None)]  # `instance: null` until set
+        if known or options:
+            return alt(span, known or options)
         installed = self.x.installs.get(key)
         if installed:
-            from analyzer.js.values import alt
-
             return alt(span, [self.x.value(v, depth) for v in installed])
         if isinstance(base, (ir.Obj, ir.Ref)):
             return ir.Ref(span, "this", (key,))

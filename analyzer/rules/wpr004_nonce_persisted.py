@@ -83,7 +83,7 @@ def check(model: PluginModel) -> Iterator[Finding]:
     for request in client.requests:
         for placement in request.placements:
             nonce = placement.nonce
-            if placement.where not in ("header", "query", "body"):
+            if placement.where not in ("header", "custom-header", "query", "body"):
                 continue
             if nonce.kind == "stored" and nonce.channel not in reported:
                 reported.add(nonce.channel)
