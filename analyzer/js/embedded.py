@@ -3,11 +3,13 @@
 double-quoted, heredoc or nowdoc, concatenated or ``sprintf``-ed, or held in a variable first.
 
 :mod:`analyzer.php.scripts` hands over the string as pieces (literal text and value slots, each with its PHP
-span). Here they are joined into a JS source whose lines are the PHP file's lines: each piece starts on the
-line it is written on (a newline inside a ``'…'`` or ``"…"`` JS string is written as a line continuation,
-which JS drops from the value), and a value slot becomes a run of underscores. The JS extractor reads that
-source through :class:`MappedSource`, which reports every span in the PHP file's own lines and columns; a run
-of underscores is a placeholder the plugin model resolves to the slot's PHP value (``ScriptFacts.script_outputs``).
+span). Here they are joined into a JS source that keeps to the PHP file's lines where it can: each piece
+starts on the line it is written on (a newline inside a ``'…'`` or ``"…"`` JS string is written as a line
+continuation, which JS drops from the value), unless that would split a token or end a ``//`` comment; a
+value slot becomes a run of underscores. The JS extractor reads that source through :class:`MappedSource`,
+which reports every span in the PHP file's own lines and columns (each piece remembers where it came from);
+a run of underscores is a placeholder the plugin model resolves to the slot's PHP value
+(``ScriptFacts.script_outputs``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class _Writer:
         self.out: list[str] = []
         self.row = 0
         self.col = 0
-        self.segments: dict[int, list[tuple[int, int]]] = {}  # row -> [(JS byte column, PHP column)]
+        self.segments: dict[int, list[tuple[int, int, int]]] = {}  # row -> [(JS byte column, PHP line, PHP column)]
         self.state = ""  # the JS lexer state: '', a quote, '//' or '/*'
         self.escaped = False
 
@@ -64,23 +66,32 @@ class _Writer:
         elif ch in ("/", "*") and self.out[-2:-1] == ["/"]:
             self.state = "//" if ch == "/" else "/*"
 
-    def move_to(self, line: int) -> None:
+    def move_to(self, line: int, column: int, following: str) -> None:
+        if self.row >= line - 1:
+            return
+        # A piece at the start of a line continues a heredoc (whose line breaks the PHP IR does not keep):
+        # the break is real. Between concatenated pieces a break is only whitespace, and must not split a
+        # token or end a // comment.
+        if column > 1 and (self.state == "//" or (not self.state and self.out and _word(self.out[-1]) and _word(following[:1]))):
+            return
         while self.row < line - 1:
             if self.state in ("'", '"'):
                 self._char("\\")  # a line continuation keeps the JS string's value
             self._char("\n")
 
     def write(self, text: str, span: Span, slot: bool) -> None:
-        self.move_to(span.line)
-        self.segments.setdefault(self.row, []).append((self.col, span.column))
+        self.move_to(span.line, span.column, PLACEHOLDER if slot else text)
+        self.segments.setdefault(self.row, []).append((self.col, span.line, span.column))
         if slot:
             for ch in PLACEHOLDER:
                 self._char(ch)
             return
+        line = span.line
         for ch in text:
-            if ch == "\n" and self.row < span.end_line - 1:  # a newline written in the PHP source
+            if ch == "\n" and line < span.end_line:  # a newline written in the PHP source
                 self._char("\n")
-                self.segments.setdefault(self.row, []).append((0, 1))
+                line += 1
+                self.segments.setdefault(self.row, []).append((0, line, 1))
             elif ch in "\r\n":
                 self._char(" ")  # a "\n" escape: not a line of the PHP file
             else:
@@ -90,7 +101,11 @@ class _Writer:
         return "".join(self.out)
 
 
-def build(script) -> tuple[str, dict[int, list[tuple[int, int]]]] | None:
+def _word(ch: str) -> bool:
+    return bool(ch) and (ch.isalnum() or ch in "_$")
+
+
+def build(script) -> tuple[str, dict[int, list[tuple[int, int, int]]]] | None:
     """The JS of an :class:`~analyzer.php.scripts.EmbeddedScript` and its column map; None when there is none."""
     pieces = list(script.pieces)
     if not script.whole:
@@ -135,22 +150,24 @@ def _script_parts(pieces) -> list:
 class MappedSource(SourceFile):
     """The JS text of an embedded script, reporting spans in the PHP file's lines and columns."""
 
-    def __init__(self, path: str, text: str, segments: dict[int, list[tuple[int, int]]]) -> None:
+    def __init__(self, path: str, text: str, segments: dict[int, list[tuple[int, int, int]]]) -> None:
         super().__init__(path, text.encode("utf-8"))
         object.__setattr__(self, "_segments", {row: sorted(s) for row, s in segments.items()})
 
-    def _column(self, row: int, byte_column: int) -> int:
+    def _point(self, row: int, byte_column: int) -> tuple[int, int]:
+        """(PHP line, PHP column) of a JS position: from the piece written there."""
         segments = self._segments.get(row)
         if not segments:
-            return byte_column + 1
-        i = bisect.bisect_right(segments, (byte_column, 1 << 30)) - 1
-        js_col, php_col = segments[max(i, 0)]
-        return php_col + max(byte_column - js_col, 0)
+            return row + 1, byte_column + 1
+        i = bisect.bisect_right(segments, (byte_column, 1 << 30, 1 << 30)) - 1
+        js_col, php_line, php_col = segments[max(i, 0)]
+        return php_line, php_col + max(byte_column - js_col, 0)
 
     def span(self, start_point, end_point) -> Span:
         (srow, scol), (erow, ecol) = start_point, end_point
-        end = self._column(erow, ecol - 1) + 1 if ecol > 0 else self._column(erow, 0)  # the end of the last character
-        return Span(self.path, srow + 1, self._column(srow, scol), erow + 1, end)
+        line, column = self._point(srow, scol)
+        end_line, end_column = self._point(erow, ecol - 1) if ecol > 0 else self._point(erow, 0)
+        return Span(self.path, line, column, max(end_line, line), end_column + (1 if ecol > 0 else 0))
 
 
 def facts(path: str, script) -> ir.JsFacts | None:

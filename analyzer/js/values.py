@@ -285,6 +285,7 @@ class ValueExtractor:
                     parts.extend(self._fragment(child))
                 else:  # an escape sequence
                     parts.append(ir.Lit(self.span(child), _unescape(child.text)))
+            parts = [p for p in parts if not (isinstance(p, ir.Lit) and p.value == "")]  # a line continuation
             if len(parts) == 1:  # '<?php echo $x ?>': the printed value itself
                 return ir.Lit(span, parts[0].value) if isinstance(parts[0], ir.Lit) else parts[0]
             return ir.Concat(span, tuple(parts))
