@@ -84,7 +84,7 @@ def _method_call(x, node, fn, args, span, depth: int) -> ir.JExpr | None:
                 return ir.DataAttr(span, kebab(name))
             if name.startswith("data-"):
                 return ir.DataAttr(span, name[5:])
-    if method in _PASS_THROUGH_METHODS and not args:
+    if (method in _PASS_THROUGH_METHODS and not args) or method == "bind":  # f.bind( this ) is still f
         return x.value(receiver, depth)
     if method in ("replace", "replaceAll") and len(args) == 2:
         return _replace(x, receiver, args, span, depth, method)

@@ -39,6 +39,7 @@ class RequestBuilder:
         self.storage_writes: list[ir.StorageWrite] = []
         self.url_uses: list[ir.UrlUse] = []
         self.pending: list[ir.PendingCall] = []
+        self.aliases = _aliases(extractor.scopes)
 
     def v(self, node) -> ir.JExpr | None:
         return self.x.value(node) if node is not None else None
@@ -59,7 +60,7 @@ class RequestBuilder:
             return
         # Most calls of a bundle are nothing to us: look at the callee's last name before evaluating anything.
         last = fn.child_by_field_name("property") if fn.type == "member_expression" else fn
-        if last is None or text(last) not in CALLEE_NAMES:
+        if last is None or (text(last) not in CALLEE_NAMES and not (fn.type == "identifier" and text(fn) in self.aliases)):
             return
         if text(last) in ("assign", "replace") and b"location" not in fn.text:
             return  # string.replace( … ): only location.replace( url ) matters here
@@ -252,6 +253,23 @@ class RequestBuilder:
         self.requests.append(
             ir.Request("xhr", self.x.span(call), self.v(args[1]), self.x.span(args[1]), None, method.strip().upper() if method else None, headers_t, body, kind, fields, (), None, with_credentials)
         )
+
+
+_ALIASED = tuple(name.encode() for name in sorted(CALLEE_NAMES - {"get", "post", "use", "add", "create", "request", "options", "head", "delete", "put", "patch"}))
+
+
+def _aliases(scopes) -> frozenset[str]:
+    """Names bound to a transport under another name: ``const api = window.wp.apiFetch``,
+    ``const { apiFetch: fetcher } = wp``, ``const send = navigator.sendBeacon.bind( navigator )``."""
+    found = set()
+    for (_, name), bindings in scopes.decls.items():
+        for binding in bindings:
+            if binding.kind == "member" and binding.extra in CALLEE_NAMES:
+                found.add(name)
+            elif binding.kind == "value" and binding.node is not None and binding.node.end_byte - binding.node.start_byte < 200:
+                if any(token in binding.node.text for token in _ALIASED):
+                    found.add(name)
+    return frozenset(found)
 
 
 def _pending_receiver(value: ir.JExpr | None) -> bool:

@@ -428,6 +428,8 @@ class ValueExtractor:
     def callee(self, node, depth: int = 0) -> str | None:
         """The dotted name a call's function resolves to: ``jQuery.ajax``, ``wp.apiFetch``, ``axios.create``."""
         value = self.value(node, depth)
+        if isinstance(value, ir.Alt) and value.fallback and isinstance(value.options[0], ir.Ref):
+            value = value.options[0]  # ( window.wp || {} ).apiFetch: the global, when it is there
         if isinstance(value, ir.Alt):  # the same global on every branch
             names = {v.dotted for v in value.options if isinstance(v, ir.Ref) and None not in v.path}
             return names.pop() if len(names) == 1 and all(isinstance(v, ir.Ref) for v in value.options) else None
