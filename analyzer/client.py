@@ -15,6 +15,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from analyzer import urls
+from analyzer.handles import block_handles, core_handle
 from analyzer.js import embedded
 from analyzer.js import ir as js
 from analyzer.js.modules import Modules
@@ -26,7 +27,7 @@ from analyzer.source import Span
 from analyzer.urls import DYNAMIC, UrlInfo
 from analyzer.urls import route_matches as _route_matches
 
-__all__ = ["DYNAMIC", "UrlInfo", "ClientModel", "ClientRequest", "NonceSource", "Placement", "_route_matches"]
+__all__ = ["DYNAMIC", "UrlInfo", "ClientModel", "ClientRequest", "NonceSource", "Placement", "_route_matches", "block_handles", "core_handle"]
 
 REST_ACTION = "wp_rest"
 HEADER = "x-wp-nonce"
@@ -105,40 +106,6 @@ class ClientRequest:
     def body_read(self) -> bool:
         """Core reads ``_wpnonce`` from this body: a form encoding sent with POST (B4, B5)."""
         return self.request.body_kind in ("form", "formdata") and self.request.method == "POST"
-
-
-CORE_HANDLES = frozenset(
-    {
-        "jquery", "jquery-core", "jquery-migrate", "jquery-ui-core", "jquery-ui-dialog", "jquery-ui-sortable", "jquery-ui-datepicker",
-        "underscore", "backbone", "heartbeat", "common", "utils", "admin-bar", "thickbox", "media-upload", "lodash", "moment",
-        "react", "react-dom", "react-jsx-runtime", "regenerator-runtime", "editor", "quicktags", "postbox", "dashboard", "jquery-form",
-    }
-)
-
-
-def core_handle(handle: str) -> bool:
-    return handle in CORE_HANDLES or handle.startswith(("wp-", "jquery-ui-"))
-
-
-_BLOCK_FIELDS = {"editorScript": "editor-script", "script": "script", "viewScript": "view-script", "viewScriptModule": "view-script-module"}
-
-
-def block_handles(name: str, data: dict) -> list[str]:
-    """Handles ``register_block_type`` generates for a block.json's ``file:`` scripts
-    (``generate_block_asset_handle``): ``acme/gallery`` + editorScript → ``acme-gallery-editor-script``."""
-    handles = []
-    for field, suffix in _BLOCK_FIELDS.items():
-        value = data.get(field)
-        entries = value if isinstance(value, list) else [value]
-        for index, entry in enumerate(entries):  # register_block_script_handle passes the array position
-            if not isinstance(entry, str):
-                continue
-            if entry.startswith("file:"):
-                handle = f"{name.replace('/', '-')}-{suffix}"
-                handles.append(handle if index == 0 else f"{handle}-{index + 1}")
-            else:
-                handles.append(entry)  # a handle registered elsewhere
-    return handles
 
 
 class ClientModel:

@@ -2,8 +2,7 @@
 
 A name takes the value of every assignment that reaches it (:mod:`analyzer.js.scopes`); several become an
 :class:`~analyzer.js.ir.Alt`. Objects, ``FormData``, ``URLSearchParams``, ``Headers`` and URLs pick up what
-later code adds to the same binding (``fd.append( k, v )``, ``headers[ k ] = v``,
-``url.searchParams.set( k, v )``). Calls are evaluated in :mod:`analyzer.js.calls`; functions, methods,
+later code adds to the same binding (:mod:`analyzer.js.mutations`). Calls are evaluated in :mod:`analyzer.js.calls`; functions, methods,
 classes and ``this`` in :mod:`analyzer.js.functions`. A global that is never declared in the file is a
 :class:`~analyzer.js.ir.Ref` for the plugin model to join with what PHP prints; anything else not known is
 :class:`~analyzer.js.ir.Unknown`.
@@ -15,7 +14,7 @@ import bisect
 import codecs
 import re
 
-from analyzer.js import calls, ir
+from analyzer.js import calls, ir, mutations
 from analyzer.js.bindings import JQUERY, named, string_value, text
 from analyzer.js.functions import Functions
 from analyzer.js.scopes import Scopes
@@ -97,80 +96,13 @@ class ValueExtractor:
         last = bisect.bisect_left(self.call_starts, node.end_byte)
         return [c for c in self.all_calls[first:last] if c.end_byte <= node.end_byte]
 
-    # --- mutations of a binding ---------------------------------------------------------------
+    # --- mutations of a binding (analyzer.js.mutations) ---------------------------------------
 
     def collect_mutations(self, calls_, assigns) -> None:
-        for node in calls_:
-            fn = node.child_by_field_name("function")
-            if fn is None or fn.type != "member_expression":
-                continue
-            obj = fn.child_by_field_name("object")
-            if obj is not None and obj.type == "member_expression":  # url.searchParams.set( k, v )
-                prop, base = obj.child_by_field_name("property"), obj.child_by_field_name("object")
-                if prop is not None and text(prop) == "searchParams" and base is not None and base.type == "identifier":
-                    found = self.binding(text(base), node)
-                    if found is not None:
-                        self.search_params.setdefault(found[0], []).append(node)
-                continue
-            if obj is not None and obj.type == "identifier":
-                found = self.binding(text(obj), node)
-                if found is not None:
-                    self.member_calls.setdefault(found[0], []).append(node)
-        for node in assigns:
-            left = node.child_by_field_name("left")
-            base = left
-            while base is not None and base.type in ("member_expression", "subscript_expression"):
-                base = base.child_by_field_name("object")
-            if base is not None and base is not left and base.type == "identifier":
-                found = self.binding(text(base), node)
-                if found is not None:
-                    self.member_assigns.setdefault(found[0], []).append(node)
-            written = text(left).replace(" ", "") if left is not None else ""
-            match = re.search(r"\.(?:prototype|globalProperties)\.([$\w]+)$", written)
-            if match:
-                self.installs.setdefault(match.group(1), []).append(node.child_by_field_name("right"))
+        mutations.collect(self, calls_, assigns)
 
     def with_mutations(self, base: ir.JExpr, key, depth: int) -> ir.JExpr:
-        """Add what later code puts into the binding: ``fd.append( k, v )``, ``headers[ k ] = v``, and
-        ``url.searchParams.set( k, v )`` on a URL."""
-        if isinstance(base, ir.Alt):
-            return ir.Alt(base.span, tuple(self.with_mutations(o, key, depth) for o in base.options), base.fallback)
-        added: list[ir.Prop] = []
-        for call in self.member_calls.get(key, ()):
-            fn = call.child_by_field_name("function")
-            method = fn.child_by_field_name("property") if fn is not None else None
-            if method is None or text(method) not in ("append", "set"):
-                continue
-            args = named(call.child_by_field_name("arguments"))
-            if len(args) >= 2:
-                added.append(ir.Prop(string_value(args[0]), self.value(args[1], depth), self.span(call)))
-        for assign in self.member_assigns.get(key, ()):
-            left = assign.child_by_field_name("left")
-            obj = left.child_by_field_name("object") if left is not None else None
-            if obj is None or obj.type != "identifier":
-                continue  # deeper writes (opts.headers.x = …) are not modelled
-            added.append(ir.Prop(self.key_of(left), self.value(assign.child_by_field_name("right"), depth), self.span(assign)))
-        if isinstance(base, ir.Obj) and added:
-            return ir.Obj(base.span, base.props + tuple(added), base.complete)
-        if isinstance(base, ir.Form) and added:
-            return ir.Form(base.span, base.kind, base.source, base.fields + tuple(added))
-        if isinstance(base, (ir.Concat, ir.Lit)) and self.search_params.get(key):
-            return self._with_query(base, self.search_params[key], depth)
-        return base
-
-    def _with_query(self, base: ir.JExpr, calls_, depth: int) -> ir.JExpr:
-        parts = list(base.parts) if isinstance(base, ir.Concat) else [base]
-        has_query = any(isinstance(p, ir.Lit) and isinstance(p.value, str) and "?" in p.value for p in parts)
-        for call in calls_:
-            fn = call.child_by_field_name("function")
-            method = fn.child_by_field_name("property") if fn is not None else None
-            args = named(call.child_by_field_name("arguments"))
-            key = string_value(args[0]) if args else None
-            if method is None or text(method) not in ("append", "set") or len(args) < 2 or key is None:
-                continue
-            parts += [ir.Lit(self.span(call), ("&" if has_query else "?") + key + "="), self.value(args[1], depth)]
-            has_query = True
-        return ir.Concat(base.span, tuple(parts))
+        return mutations.apply(self, base, key, depth)
 
     def key_of(self, member) -> str | None:
         if member.type == "member_expression":
