@@ -10,8 +10,8 @@ Where a join is not certain the answer is "unknown" and rules stay silent.
 
 from __future__ import annotations
 
-import re
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from analyzer import urls
