@@ -35,7 +35,7 @@ def fingerprint(finding: Finding, source: SourceFile | None) -> str:
         before = next((_folded(lines[i]) for i in range(index - 1, -1, -1) if lines[i].strip()), "")
         after = next((_folded(lines[i]) for i in range(index + 1, len(lines)) if lines[i].strip()), "")
         context += [before, _folded(lines[index]) if index < len(lines) else "", after]
-    return hashlib.sha256("\n".join(context).encode()).hexdigest()[:20]
+    return hashlib.sha256("\n".join(context).encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,10 @@ class Entry:
     message: str = ""
 
 
-def write(path: Path, findings: list[Finding], sources: dict[str, SourceFile]) -> int:
+def write(path: Path, findings: list[Finding], sources: dict[str, SourceFile], kept: list[Entry] | None = None) -> int:
+    """Record ``findings``, plus ``kept`` entries of the previous baseline that this scan could not check."""
     entries = sorted(
-        (Entry(f.code, f.span.path, fingerprint(f, sources.get(f.span.path)), f.plain_message()) for f in findings),
+        [*(Entry(f.code, f.span.path, fingerprint(f, sources.get(f.span.path)), f.plain_message()) for f in findings), *(kept or [])],
         key=lambda e: (e.path, e.code, e.fingerprint),
     )
     document = {
@@ -56,7 +57,8 @@ def write(path: Path, findings: list[Finding], sources: dict[str, SourceFile]) -
         "tool": "wp-rest-lint",
         "findings": [{"code": e.code, "path": e.path, "fingerprint": e.fingerprint, "message": e.message} for e in entries],
     }
-    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    # A file name that is not UTF-8 (kept as surrogates) is written as a JSON \udcXX escape, read back as is.
+    path.write_bytes((json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace"))
     return len(entries)
 
 
@@ -75,16 +77,16 @@ def load(path: Path) -> list[Entry]:
         raise BaselineError(f"{path}: malformed entry (needs code, path and fingerprint)") from None
 
 
-def apply(findings: list[Finding], entries: list[Entry], sources: dict[str, SourceFile]) -> tuple[list[Finding], int, list[Entry]]:
-    """Findings not in the baseline, how many were matched, and the entries that matched nothing."""
+def apply(findings: list[Finding], entries: list[Entry], sources: dict[str, SourceFile]) -> tuple[list[Finding], list[Finding], list[Entry]]:
+    """Findings not in the baseline, the findings it matched, and the entries that matched nothing."""
     remaining = Counter((e.code, e.path, e.fingerprint) for e in entries)
     kept: list[Finding] = []
-    matched = 0
-    for finding in findings:
+    matched: list[Finding] = []
+    for finding in sorted(findings, key=lambda f: f.sort_key):
         key = (finding.code, finding.span.path, fingerprint(finding, sources.get(finding.span.path)))
         if remaining[key] > 0:
             remaining[key] -= 1
-            matched += 1
+            matched.append(finding)
         else:
             kept.append(finding)
     stale = []
@@ -94,3 +96,16 @@ def apply(findings: list[Finding], entries: list[Entry], sources: dict[str, Sour
             remaining[key] -= 1
             stale.append(entry)
     return kept, matched, stale
+
+
+def stable_ids(findings: list[Finding], sources: dict[str, SourceFile]) -> list[str]:
+    """An id per finding that survives code moving above it: the baseline fingerprint (rule, path, the
+    code around the finding) and, for findings sharing one, their order in the file (``<hash>:<n>``).
+    Used where a tool tracks findings across runs: SARIF partialFingerprints, GitLab's fingerprint."""
+    seen: Counter[str] = Counter()
+    ids = []
+    for finding in findings:
+        hashed = fingerprint(finding, sources.get(finding.span.path))
+        seen[hashed] += 1
+        ids.append(f"{hashed}:{seen[hashed]}")
+    return ids

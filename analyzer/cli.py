@@ -1,31 +1,60 @@
 """Command line: ``wp-rest-lint scan | rules | rule CODE``. ``main(argv) -> int`` so tests call it directly.
 
-Exit codes: 0 nothing at or above ``--fail-on``; 1 findings; 2 usage or internal error (one line on stderr).
+Exit codes: 0 nothing at or above ``--fail-on``; 1 findings; 2 a usage, configuration or internal error, or a
+scan that found nothing to check (one line on stderr); 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import sys
-import time
 from pathlib import Path
 
-from analyzer import __version__
+from analyzer import DOCS_URL, __version__, roots, selection
 from analyzer import baseline as baseline_module
 from analyzer import config as config_module
+from analyzer import outputs as outputs_module
 from analyzer import rules as rule_registry
 from analyzer.findings import LEVEL_RANK
-from analyzer.formatters import FORMATS, OutputContext, render
+from analyzer.formatters import DESCRIPTIONS, FORMATS, OutputContext, render
+from analyzer.languages import JS_EXTENSIONS, PHP_EXTENSIONS
 from analyzer.rules import docs
-from analyzer.scan import DEFAULT_MAX_FILE_SIZE, MIB, ScanOptions, scan
+from analyzer.scan import DEFAULT_MAX_FILE_SIZE, MIB, ScanOptions, ScanResult, scan
 from analyzer.source import printable_path
 
 PROG = "wp-rest-lint"
 
 
 class UsageError(Exception):
-    """A problem with how the command was called: exit 2 with the message."""
+    """A problem with how the command was called: exit 2 with a one-line message."""
+
+    def __init__(self, message: str, prog: str = PROG, hint: str = "") -> None:
+        super().__init__(message)
+        self.prog = prog
+        self.hint = hint
+
+
+# --- the parser ------------------------------------------------------------------------------------
+
+
+_INVALID_CHOICE = re.compile(r"argument (?P<arg>[^:]+): invalid choice: '?(?P<value>[^' ]*)'? \(choose from (?P<choices>.*)\)")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with errors as one line that names the (sub)command and suggests the nearest spelling."""
+
+    def error(self, message: str):  # type: ignore[override]
+        message = re.sub(r"^argument (-[\w-]+)(?:/-[\w-]+)*: (?!invalid choice)", r"\1: ", message)
+        match = _INVALID_CHOICE.match(message)
+        if match:
+            choices = [c.strip(" '") for c in match.group("choices").split(",")]
+            value = match.group("value")
+            what = "command" if match.group("arg") == "COMMAND" else f"value for {match.group('arg')}"
+            message = f"unknown {what} '{value}'{selection.did_you_mean(value, choices)}; choose from {', '.join(choices)}"
+        raise UsageError(message, self.prog, f"see '{self.prog} --help'")
 
 
 def _mib(value: str) -> int:
@@ -44,20 +73,42 @@ def _positive(value: str) -> int:
     return int(value)
 
 
-def _codes(value: str) -> list[str]:
-    return [c.strip().upper() for c in value.split(",") if c.strip()]
+def _rule_list(value: str) -> list[str]:
+    """Rule codes, prefixes, names or ALL, comma separated (argparse type)."""
+    tokens = selection.split(value)
+    if not tokens:
+        raise argparse.ArgumentTypeError(f"names no rule; give codes, prefixes or names (see '{PROG} rules')")
+    try:
+        return [selection.resolve(token) for token in tokens]
+    except selection.UnknownRule as error:
+        raise argparse.ArgumentTypeError(f"{error} (see '{PROG} rules')") from None
+
+
+def _output(value: str) -> outputs_module.Output:
+    try:
+        return outputs_module.parse_spec(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description="Find WordPress REST API authentication mistakes in plugin code.")
+    parser = _Parser(prog=PROG, description="Find WordPress REST API authentication mistakes in plugin code.", allow_abbrev=False)
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.required = True
 
-    s = sub.add_parser("scan", help="scan a plugin or theme directory (default: the current directory)")
-    s.add_argument("paths", nargs="*", metavar="PATH", help="plugin directory or files (default: .)")
-    s.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
-    s.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    s = sub.add_parser("scan", help="scan plugin or theme directories (default: the current directory)", allow_abbrev=False)
+    s.add_argument("paths", nargs="*", metavar="PATH", help="plugin, theme or folder of them, or files; '-' reads a file from stdin")
+    formats = ", ".join(f"{name} ({what})" for name, what in DESCRIPTIONS.items())
+    s.add_argument(
+        "--format",
+        "--output-format",
+        dest="formats",
+        action="append",
+        type=_output,
+        metavar="FORMAT[:FILE]",
+        help=f"report format, to FILE or stdout; repeat to write several from one scan. Formats: {formats}",
+    )
+    s.add_argument("-o", "--output", metavar="FILE", help="write the report (the format given without a file) to FILE")
     s.add_argument(
         "--fail-on",
         choices=("error", "warning", "note", "never"),
@@ -71,10 +122,17 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--only-files",
         action="store_true",
-        help="report only on the PATHs (files), analysing the whole project they belong to (for pre-commit)",
+        help="report only on the PATHs (files or folders), analysing the whole plugin they belong to (pre-commit)",
     )
-    s.add_argument("--select", type=_codes, metavar="CODES", help="only these rules (codes or prefixes, comma separated)")
-    s.add_argument("--ignore", type=_codes, metavar="CODES", help="skip these rules (codes or prefixes, comma separated)")
+    s.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="with PATH '-': the file name of what stdin holds; its plugin is analysed with it (editors)",
+    )
+    rules_help = "codes, prefixes, names or ALL, comma separated"
+    s.add_argument("--select", type=_rule_list, action="extend", metavar="RULES", help=f"run only these rules ({rules_help})")
+    s.add_argument("--extend-select", type=_rule_list, action="extend", metavar="RULES", help="run these rules too")
+    s.add_argument("--ignore", type=_rule_list, action="extend", metavar="RULES", help="skip these rules (added to the config's)")
     s.add_argument(
         "--exclude", action="append", default=[], metavar="GLOB", help="skip paths matching GLOB (.gitignore syntax; repeatable)"
     )
@@ -91,11 +149,38 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also analyse compiled JS (build/, dist/, source-mapped bundles) whose sources are scanned",
     )
+    s.add_argument(
+        "--sarif-category",
+        metavar="NAME",
+        help="SARIF automationDetails category (default: wp-rest-lint, plus the scan root's path in the repository)",
+    )
 
-    sub.add_parser("rules", help="list the rules: code, name, level, summary")
-    r = sub.add_parser("rule", help="show a rule's documentation")
-    r.add_argument("code", metavar="CODE")
+    r = sub.add_parser("rules", help="list the rules: code, name, level, summary", allow_abbrev=False)
+    r.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    one = sub.add_parser("rule", help="show a rule's documentation", allow_abbrev=False)
+    one.add_argument("code", metavar="CODE", help="a rule code or name")
     return parser
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse, reporting an unknown option on the subcommand's usage with the nearest known one."""
+    args, extras = parser.parse_known_args(argv)
+    if args.command == "scan" and extras and not any(e.startswith("-") and e != "-" for e in extras):
+        args.paths = [*args.paths, *extras]  # PATHs after options: scan a --fail-on never b
+        extras = []
+    if extras:
+        command = parser._subparsers._group_actions[0].choices.get(args.command) if args.command else None  # type: ignore[union-attr]
+        owner = command or parser
+        first = extras[0]
+        if first.startswith("-") and first != "-":
+            known = [o for action in owner._actions for o in action.option_strings]
+            name = first.split("=", 1)[0]
+            raise UsageError(f"unknown option '{name}'{selection.did_you_mean(name, known)}", owner.prog, f"see '{owner.prog} --help'")
+        raise UsageError(f"unexpected argument '{first}'", owner.prog, f"see '{owner.prog} --help'")
+    return args
+
+
+# --- paths and projects ------------------------------------------------------------------------------
 
 
 def _git_root(start: Path) -> Path | None:
@@ -113,56 +198,60 @@ def _prefix(root: Path, base: Path) -> str | None:
     return "" if rel == "." else rel + "/"
 
 
-def _use_color(stream) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    return bool(getattr(stream, "isatty", lambda: False)())
+def _display_prefix(root: Path, cwd: Path) -> str:
+    """How paths under ``root`` are written for people: relative to the current directory when the root is
+    under it or above it (``../``), absolute otherwise."""
+    below = _prefix(root, cwd)
+    if below is not None:
+        return below
+    if _prefix(cwd, root) is not None:
+        return Path(os.path.relpath(root, cwd)).as_posix() + "/"
+    return root.as_posix() + "/"
 
 
-def _project_root(files: list[Path]) -> Path:
-    """The project a set of files belongs to: the nearest folder with a configuration file, else the git
-    repository, else their common folder."""
-    resolved = [f.resolve() for f in files]
-    common = Path(os.path.commonpath([str(f.parent) for f in resolved]))
-    found = config_module.find(common)
+def _project_root(path: Path, alone_if_unknown: bool = False) -> Path:
+    """The plugin or theme a file (or folder) belongs to, found the way WordPress finds it (analyzer.roots);
+    else the nearest folder with a configuration file, else the git repository, else the path's folder (or,
+    with ``alone_if_unknown``, the file itself)."""
+    resolved = path.resolve()
+    git = _git_root(resolved if resolved.is_dir() else resolved.parent)
+    found = roots.enclosing(resolved, git)
     if found is not None:
-        return found.parent
-    return _git_root(common) or common
+        return found
+    config = config_module.find(resolved if resolved.is_dir() else resolved.parent)
+    if config is not None:
+        return config.parent
+    if git is not None:
+        return git
+    if alone_if_unknown:
+        return resolved
+    return resolved if resolved.is_dir() else resolved.parent
 
 
 def _load_config(args: argparse.Namespace, start: Path) -> config_module.Config | None:
-    known = list(rule_registry.BY_CODE)
     if args.config:
         path = Path(args.config)
+        if path.is_dir():
+            raise UsageError(f"--config {path} is a directory; name the file (.wp-rest-lint.toml or pyproject.toml)")
         if not path.is_file():
             raise UsageError(f"configuration file does not exist: {path}")
-        return config_module.load(path, known)
+        return config_module.load(path)
     found = config_module.find(start)
-    return config_module.load(found, known) if found is not None else None
+    return config_module.load(found) if found is not None else None
 
 
-class _Progress:
-    """A one-line progress indicator on stderr, for scans that take over a second, on a terminal only."""
-
-    def __init__(self, stream) -> None:
-        self.stream = stream
-        self.enabled = bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("CI")
-        self.start = time.monotonic()
-        self.shown = False
-
-    def __call__(self, message: str) -> None:
-        if self.enabled and time.monotonic() - self.start > 1.0:
-            self.stream.write(f"\r\033[K{PROG}: {message}")
-            self.stream.flush()
-            self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
+def _enabled(args: argparse.Namespace, config: config_module.Config | None) -> list[str]:
+    layers = []
+    if config is not None:
+        layers.append(selection.Layer(tuple(config.select) if config.select is not None else None, tuple(config.extend_select), tuple(config.ignore)))
+    layers.append(selection.Layer(tuple(args.select) if args.select else None, tuple(args.extend_select or ()), tuple(args.ignore or ())))
+    codes = selection.enabled(layers)
+    if not codes:
+        raise UsageError("no rule is left to run: --ignore (or ignore in the configuration) removes every selected rule")
+    return codes
 
 
-def _statistics(result) -> str:
+def _statistics(result: ScanResult) -> str:
     counts: dict[str, int] = {}
     for finding in result.findings:
         counts[finding.code] = counts.get(finding.code, 0) + 1
@@ -177,26 +266,58 @@ def _statistics(result) -> str:
     return "\n".join([*lines, total]) + "\n"
 
 
+def _nothing_to_scan(paths: list[Path]) -> str:
+    extensions = " ".join(sorted(PHP_EXTENSIONS) + sorted(JS_EXTENSIONS))
+    named = f"{paths[0]} holds" if len(paths) == 1 else "the PATHs hold"
+    return f"nothing to scan: {named} no file the analyzer reads ({extensions}) after .gitignore and the excludes"
+
+
+# --- scan ----------------------------------------------------------------------------------------------
+
+
 def _scan(args: argparse.Namespace) -> int:
-    paths = [Path(p) for p in (args.paths or ["."])]
+    raw_paths = args.paths or ["."]
+    reading_stdin = "-" in raw_paths
+    if args.stdin_filename and not reading_stdin:
+        raise UsageError("--stdin-filename names what '-' reads from standard input: give '-' as the PATH")
+    if reading_stdin and (len(raw_paths) > 1 or args.only_files):
+        raise UsageError("'-' (a file on standard input) is scanned alone, without other PATHs or --only-files")
+    paths = [Path(p) for p in raw_paths if p != "-"]
     for path in paths:
         if not path.exists():
             raise UsageError(f"path does not exist: {path}")
-    known = set(rule_registry.BY_CODE)
-    for code in (args.select or []) + (args.ignore or []):
-        if not any(k.startswith(code) for k in known):
-            raise UsageError(f"unknown rule code or prefix: {code} (see '{PROG} rules')")
+    try:
+        plan = outputs_module.plan(args.formats, args.output)
+        if args.write_baseline:
+            outputs_module.check_writable(Path(args.write_baseline), "the baseline")
+    except outputs_module.OutputError as error:
+        raise UsageError(str(error)) from None
 
     report_only = None
-    if args.only_files:
-        files = [p for p in paths if p.is_file()]
-        root = _project_root(files or paths)
-        report_only = frozenset(f.resolve().relative_to(root).as_posix() for f in files if f.resolve().is_relative_to(root))
-        paths = [root]
+    stdin = None
+    if reading_stdin:
+        name = Path(args.stdin_filename or "stdin.php")
+        root = _project_root(name, alone_if_unknown=True)
+        target = name.resolve()
+        rel = target.relative_to(root).as_posix() if root != target else target.name
+        stdin = (rel, sys.stdin.buffer.read())
+        paths = [root if root != target else target]
+        report_only = frozenset({rel})
+    elif args.only_files:
+        # The files pre-commit passes belong to plugins: analyse each plugin whole, report on the files.
+        projects = sorted({_project_root(p) for p in paths})
+        base = Path(os.path.commonpath([str(p) for p in projects]))
+        report_only = frozenset(
+            p.resolve().relative_to(base).as_posix() + ("/" if p.is_dir() else "") for p in paths if p.resolve().is_relative_to(base)
+        )
+        if "./" in report_only:  # the whole project was named
+            report_only = None
+        paths = projects
     try:
         config = _load_config(args, paths[0].resolve())
     except config_module.ConfigError as error:
         raise UsageError(str(error)) from None
+    codes = _enabled(args, config)
     entries = None
     if args.baseline:
         try:
@@ -205,8 +326,7 @@ def _scan(args: argparse.Namespace) -> int:
             raise UsageError(str(error)) from None
 
     options = ScanOptions(
-        select=args.select if args.select is not None else (config.select if config else None),
-        ignore=args.ignore if args.ignore is not None else (config.ignore if config else None),
+        select=codes,
         exclude=args.exclude,
         max_file_size=args.max_file_size,
         jobs=args.jobs,
@@ -214,49 +334,57 @@ def _scan(args: argparse.Namespace) -> int:
         baseline=entries,
         report_only=report_only,
         scan_bundles=args.scan_bundles or bool(config and config.scan_bundles),
+        stdin=stdin,
     )
-    progress = _Progress(sys.stderr)
+    progress = outputs_module.ProgressBar(sys.stderr, PROG)
     try:
         result = scan(paths, options, progress=progress)
     finally:
         progress.close()
 
+    if result.stats.files_seen == 0 and not (args.only_files or reading_stdin):  # pre-commit's lists may hold none
+        raise UsageError(_nothing_to_scan(paths))
     for error in result.errors:
         print(f"{PROG}: warning: {printable_path(error.path)}: {error.message}", file=sys.stderr)
-    for entry in result.stale:
-        print(
-            f"{PROG}: warning: {args.baseline}: stale entry {entry.code} in {entry.path} matches no finding any more "
-            f"(fixed, or the code around it changed); write the baseline again to drop it",
-            file=sys.stderr,
-        )
+    if not args.write_baseline:
+        for entry in result.stale:
+            print(
+                f"{PROG}: warning: {args.baseline}: stale entry {entry.code} in {entry.path} matches no finding any more "
+                f"(fixed, or the code around it changed); write the baseline again to drop it",
+                file=sys.stderr,
+            )
 
     if args.write_baseline:
-        Path(args.write_baseline).parent.mkdir(parents=True, exist_ok=True)
-        count = baseline_module.write(Path(args.write_baseline), result.findings, result.sources)
-        print(f"{PROG}: wrote {count} finding{'s' if count != 1 else ''} to the baseline {args.write_baseline}", file=sys.stderr)
+        recorded = result.findings + result.baselined_findings
+        count = baseline_module.write(Path(args.write_baseline), recorded, result.sources, result.baseline_unchecked)
+        kept = f"; kept {len(result.baseline_unchecked)} this scan did not check" if result.baseline_unchecked else ""
+        dropped = f"; dropped {len(result.stale)} stale" if result.stale else ""
+        print(f"{PROG}: wrote {count} finding{'s' if count != 1 else ''} to the baseline {args.write_baseline}{kept}{dropped}", file=sys.stderr)
         return 0
 
     root = result.root
-    cwd_prefix = _prefix(root, Path.cwd().resolve())
     git_root = _git_root(root)
-    context = OutputContext(
-        display_prefix=cwd_prefix if cwd_prefix is not None else root.as_posix() + "/",
-        uri_prefix=(_prefix(root, git_root) or "") if git_root is not None else "",
-        color=args.format == "text" and not args.output and _use_color(sys.stdout),
-        root_label=str(paths[0]) if len(paths) == 1 else os.path.commonpath([str(p) for p in paths]),
-    )
-    if args.statistics and args.format == "text":
-        report = _statistics(result)
-    else:
-        report = render(args.format, result, context)
-        if args.statistics:
-            sys.stderr.write(_statistics(result))
-    if args.output:
-        output = Path(args.output)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(report, encoding="utf-8")
-    else:
-        sys.stdout.write(report)
+    uri_prefix = (_prefix(root, git_root) or "") if git_root is not None else ""
+    category = args.sarif_category or "wp-rest-lint" + (f"/{uri_prefix.rstrip('/')}" if uri_prefix else "")
+    for output in plan:
+        context = OutputContext(
+            display_prefix=_display_prefix(root, Path.cwd().resolve()),
+            uri_prefix=uri_prefix,
+            color=output.format == "text" and output.file is None and outputs_module.use_color(sys.stdout),
+            root_label=str(paths[0]) if len(paths) == 1 else os.path.commonpath([str(p) for p in paths]),
+            srcroot_uri=(git_root or root).as_uri() + "/",
+            category=category,
+        )
+        if args.statistics and output.format == "text" and output.file is None:
+            report = _statistics(result)
+        else:
+            report = render(output.format, result, context)
+        if output.file is None:
+            sys.stdout.write(report)
+        else:
+            outputs_module.write(output.file, report)
+    if args.statistics and not any(o.format == "text" and o.file is None for o in plan):
+        sys.stderr.write(_statistics(result))
 
     fail_on = args.fail_on or (config.fail_on if config and config.fail_on else "warning")
     if fail_on == "never":
@@ -265,40 +393,73 @@ def _scan(args: argparse.Namespace) -> int:
     return 1 if any(LEVEL_RANK[f.level] >= threshold for f in result.findings) else 0
 
 
-def _rules() -> int:
-    rows = [(m.RULE.code, m.RULE.name, m.RULE.level, m.RULE.summary) for m in rule_registry.REGISTRY]
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    for code, name, level, summary in rows:
+# --- rules ---------------------------------------------------------------------------------------------
+
+
+def _rules(args: argparse.Namespace) -> int:
+    if args.format == "json":
+        rows = [
+            {
+                "code": m.RULE.code,
+                "name": m.RULE.name,
+                "level": m.RULE.level,
+                "levels": m.RULE.levels_text,
+                "summary": m.RULE.summary,
+                "confidence": m.RULE.confidence,
+                "cwe": [f"CWE-{c}" for c in m.RULE.cwe],
+                "security_severity": m.RULE.security_severity,
+                "references": list(m.RULE.references),
+                "url": f"{DOCS_URL}{m.RULE.code}.md",
+            }
+            for m in rule_registry.REGISTRY
+        ]
+        sys.stdout.write(json.dumps({"version": 1, "rules": rows}, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    table = [(m.RULE.code, m.RULE.name, m.RULE.level, m.RULE.summary) for m in rule_registry.REGISTRY]
+    widths = [max(len(r[i]) for r in table) for i in range(3)]
+    for code, name, level, summary in table:
         print(f"{code:<{widths[0]}}  {name:<{widths[1]}}  {level:<{widths[2]}}  {summary}")
     return 0
 
 
 def _rule(code: str) -> int:
-    module = rule_registry.BY_CODE.get(code.strip().upper())
+    try:
+        resolved = selection.resolve(code)
+    except selection.UnknownRule as error:
+        raise UsageError(f"{error} (see '{PROG} rules')") from None
+    module = rule_registry.BY_CODE.get(resolved)
     if module is None:
-        raise UsageError(f"unknown rule: {code} (see '{PROG} rules')")
+        raise UsageError(f"'{code}' is a prefix of several rules; name one (see '{PROG} rules')")
     sys.stdout.write(docs.as_page(module))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # argparse has printed the usage line
-        return int(exit_.code or 0) if exit_.code in (0, None) else 2
-    try:
+        if not argv:
+            parser.print_help(sys.stderr)
+            return 2
+        try:
+            args = _parse(parser, argv)
+        except SystemExit as exit_:  # --help and --version
+            return int(exit_.code or 0)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return 2
         if args.command == "scan":
             return _scan(args)
         if args.command == "rules":
-            return _rules()
+            return _rules(args)
         return _rule(args.code)
     except UsageError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
+        hint = f"; {error.hint}" if error.hint else ""
+        print(f"{error.prog}: error: {error}{hint}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
-        return 2
+        return 130
     except Exception as error:  # a bug of ours: one line, exit 2, never a traceback wall
         print(f"{PROG}: internal error: {type(error).__name__}: {error}", file=sys.stderr)
         return 2

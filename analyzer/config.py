@@ -1,8 +1,11 @@
 """Configuration: ``.wp-rest-lint.toml`` or ``[tool.wp-rest-lint]`` in ``pyproject.toml``, found by walking up
 from the scanned path (the nearest wins), or named with ``--config``. Command-line options override it.
 
-Keys: ``select``, ``ignore`` (codes or prefixes), ``per-path-ignores`` (glob → codes), ``exclude``
-(replaces the default excludes), ``extend-exclude`` (adds to them), ``fail-on``, ``scan-bundles`` (bool).
+Keys: ``select``, ``extend-select``, ``ignore`` (rule codes, prefixes or names; see analyzer.selection for
+how they compose with the command line), ``per-path-ignores`` (glob → rules), ``exclude`` (replaces the
+default excludes), ``extend-exclude`` (adds to them), ``fail-on``, ``scan-bundles`` (bool).
+
+Every error names the file once, the key, and what is allowed.
 """
 
 from __future__ import annotations
@@ -11,10 +14,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analyzer import selection
+
 CONFIG_FILE = ".wp-rest-lint.toml"
 SECTION = "wp-rest-lint"
 FAIL_ON = ("error", "warning", "note", "never")
-KEYS = ("select", "ignore", "per-path-ignores", "exclude", "extend-exclude", "fail-on", "scan-bundles")
+KEYS = ("select", "extend-select", "ignore", "per-path-ignores", "exclude", "extend-exclude", "fail-on", "scan-bundles")
 
 
 class ConfigError(Exception):
@@ -25,6 +30,7 @@ class ConfigError(Exception):
 class Config:
     path: Path | None = None  # the file it came from
     select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob relative to the config's folder, codes)
     exclude: list[str] | None = None  # None: the default excludes
@@ -55,29 +61,32 @@ def find(start: Path) -> Path | None:
     return None
 
 
-def load(path: Path, known_codes: list[str]) -> Config:
+def load(path: Path) -> Config:
     """Read and validate a configuration file."""
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a directory; name the file ({CONFIG_FILE} or pyproject.toml)")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
-    where = path.name
+    where = ""
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get(SECTION)
-        where = f"[tool.{SECTION}]"
+        where = f"[tool.{SECTION}]: "
         if data is None:
             raise ConfigError(f"{path}: has no [tool.{SECTION}] section")
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: {where} must be a table")
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: [tool.{SECTION}] must be a table")
 
     def fail(key: str, problem: str) -> ConfigError:
-        return ConfigError(f"{path}: {where}: '{key}' {problem}")
+        return ConfigError(f"{path}: {where}'{key}' {problem}")
 
     for key in data:
         if key not in KEYS:
-            raise ConfigError(f"{path}: {where}: unknown key '{key}' (allowed: {', '.join(KEYS)})")
+            hint = selection.did_you_mean(key.replace("_", "-"), list(KEYS))  # fail_on → fail-on
+            raise ConfigError(f"{path}: {where}unknown key '{key}'{hint}; allowed: {', '.join(KEYS)}")
 
     def strings(key: str) -> list[str] | None:
         value = data.get(key)
@@ -90,12 +99,14 @@ def load(path: Path, known_codes: list[str]) -> Config:
     def codes(key: str, value: list[str] | None) -> list[str] | None:
         if value is None:
             return None
+        if key == "select" and not value:
+            raise fail(key, "is empty, so no rule would run; leave it out to run every rule")
         out = []
-        for code in value:
-            code = code.strip().upper()
-            if not code or not any(k.startswith(code) for k in known_codes):
-                raise fail(key, f"has an unknown rule code or prefix {code!r} (rules: {', '.join(known_codes)})")
-            out.append(code)
+        for token in value:
+            try:
+                out.append(selection.resolve(token))
+            except selection.UnknownRule as error:
+                raise fail(key, f"has an {error} (see 'wp-rest-lint rules')") from None
         return out
 
     per_path: list[tuple[str, tuple[str, ...]]] = []
@@ -117,6 +128,7 @@ def load(path: Path, known_codes: list[str]) -> Config:
         scan_bundles=scan_bundles,
         path=path,
         select=codes("select", strings("select")),
+        extend_select=codes("extend-select", strings("extend-select")) or [],
         ignore=codes("ignore", strings("ignore")) or [],
         per_path_ignores=tuple(per_path),
         exclude=strings("exclude"),

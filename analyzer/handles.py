@@ -3,17 +3,12 @@
 
 from __future__ import annotations
 
-CORE_HANDLES = frozenset(
-    {
-        "jquery", "jquery-core", "jquery-migrate", "jquery-ui-core", "jquery-ui-dialog", "jquery-ui-sortable", "jquery-ui-datepicker",
-        "underscore", "backbone", "heartbeat", "common", "utils", "admin-bar", "thickbox", "media-upload", "lodash", "moment",
-        "react", "react-dom", "react-jsx-runtime", "regenerator-runtime", "editor", "quicktags", "postbox", "dashboard", "jquery-form",
-    }
-)
+from analyzer import wordpress
 
 
 def core_handle(handle: str) -> bool:
-    return handle in CORE_HANDLES or handle.startswith(("wp-", "jquery-ui-"))
+    """A script handle WordPress core registers itself (see wordpress.core_script_handles)."""
+    return handle in wordpress.core_script_handles() or handle.startswith(wordpress.CORE_HANDLE_PREFIXES)
 
 
 _BLOCK_FIELDS = {"editorScript": "editor-script", "script": "script", "viewScript": "view-script", "viewScriptModule": "view-script-module"}

@@ -1,97 +1,31 @@
 """The plugin model: facts from every file, joined once, for rules to read.
 
-Routes are resolved here — namespace, route, endpoints, methods and permission callbacks — with the
-symbol table and the evaluator, so that every rule sees the same answer. Where resolution gives up the
-model says so (``None`` methods, ``unknown`` permission status) and rules stay silent.
+Server side, it resolves every ``register_rest_route`` call into endpoints (:mod:`analyzer.php.routes`), the
+``rest_authentication_errors`` hooks, and — on demand — what each endpoint exposes: the effects its callback
+can reach and the credential checked before them (:mod:`analyzer.exposure`). Client side, it joins nonces and
+requests with the routes (:mod:`analyzer.client`). Where resolution gives up the model says so (``None``
+methods, an ``unknown`` permission with its reason, an ``unknown`` effect) and rules stay silent or say what
+could not be followed.
 """
 
 from __future__ import annotations
 
-import itertools
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from analyzer import wordpress
-from analyzer.php import behaviour, ir
-from analyzer.php.evaluate import (
-    ArrayV,
-    ClosureV,
-    Env,
-    Evaluator,
-    Known,
-    ObjectV,
-    Unknown,
-    Value,
-    php_string,
+from analyzer.php import behaviour, ir, stores
+from analyzer.php.evaluate import Env, Evaluator, Known, Value
+from analyzer.php.hooks import HookIndex
+from analyzer.php.routes import (  # noqa: F401  (re-exported: rules import them from the model)
+    MAX_INSTANCES,
+    Callback,
+    Permission,
+    RestEndpoint,
+    RouteResolver,
+    looks_like_permission_key,
 )
 from analyzer.php.symbols import SymbolIndex
 from analyzer.source import Span
-
-MAX_INSTANCES = 256  # route instances per register_rest_route call (call sites × loop iterations)
-
-
-@dataclass(frozen=True, slots=True)
-class Callback:
-    """A callable as the plugin passed it, resolved where possible.
-
-    kind: ``plugin`` (body known: ``function``), ``core`` (a WordPress function such as ``__return_true``),
-    or ``unknown`` (defined elsewhere, or not resolvable).
-    """
-
-    kind: str
-    name: str
-    span: Span | None
-    function: ir.FunctionFact | None = None
-    class_name: str | None = None
-
-    @property
-    def definition(self) -> Span | None:
-        return self.function.span if self.function is not None else None
-
-
-@dataclass(frozen=True, slots=True)
-class Permission:
-    """The ``permission_callback`` of an endpoint.
-
-    status: ``callable`` (see ``callback``), ``missing``, ``misspelt`` (``key`` holds the spelling),
-    ``non_callable`` (``literal`` holds the PHP literal) or ``unknown``.
-    """
-
-    status: str
-    span: Span | None
-    callback: Callback | None = None
-    key: str | None = None
-    literal: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RestEndpoint:
-    """One endpoint (methods + callbacks) of a route registered with ``register_rest_route``."""
-
-    namespace: str | None
-    route: str | None
-    methods: frozenset[str] | None  # None: not known
-    permission: Permission
-    callback: Callback | None
-    span: Span  # the endpoint array
-    registration: Span  # the register_rest_route call
-
-    @property
-    def path(self) -> str | None:
-        if self.namespace is None or self.route is None:
-            return None
-        return "/" + self.namespace.strip("/") + "/" + self.route.strip("/")
-
-    @property
-    def display_path(self) -> str:
-        ns = self.namespace.strip("/") if self.namespace is not None else "…"
-        route = self.route.strip("/") if self.route is not None else "…"
-        return f"/{ns}/{route}"
-
-    @property
-    def write_methods(self) -> frozenset[str]:
-        return (self.methods or frozenset()) & wordpress.WRITE_METHODS
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,60 +45,6 @@ class AuthFilter:
     cookie_auth_removed: bool = False
 
 
-def _php_literal(value: Known) -> str:
-    v = value.value
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, str):
-        return repr(v)
-    return str(v)
-
-
-def _levenshtein(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
-_PERMISSION_LIKE = re.compile(r"^perm(ission)?s?_?(call_?backs?|cbs?|checks?|callables?)$")
-
-
-def looks_like_permission_key(key: str) -> bool:
-    """A key that was meant to be ``permission_callback`` (core ignores it)."""
-    norm = key.strip().lower().replace("-", "_").replace(" ", "_")
-    if key == wordpress.PERMISSION_CALLBACK_KEY:
-        return False
-    return norm == wordpress.PERMISSION_CALLBACK_KEY or _levenshtein(norm, wordpress.PERMISSION_CALLBACK_KEY) <= 3 or bool(_PERMISSION_LIKE.match(norm))
-
-
-def _var_names(expr: ir.Expr | None) -> Iterator[str]:
-    """Variable names an expression mentions (iteratively; closures are not entered)."""
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if node is None:
-            continue
-        if isinstance(node, ir.Var):
-            yield node.name
-            continue
-        for name in getattr(node, "__slots__", ()):
-            child = getattr(node, name, None)
-            if isinstance(child, ir.Expr) and not isinstance(child, ir.Closure):
-                stack.append(child)
-            elif isinstance(child, tuple):
-                for item in child:
-                    if isinstance(item, ir.Expr):
-                        stack.append(item)
-                    elif isinstance(item, (ir.ArrItem, ir.Arg)):
-                        stack.extend([getattr(item, "key", None), item.value])
-
-
 class PluginModel:
     """All facts of one plugin, joined."""
 
@@ -173,240 +53,68 @@ class PluginModel:
         self.js_files = tuple(sorted(js_files, key=lambda f: f.path))
         self.block_files = tuple(block_files)
         self._client = None
+        self._exposure = None
+        self._stored_values = None
         self.index = SymbolIndex(self.php_files)
-        self.evaluator = Evaluator(self.index)
-        self._unresolved_calls: set[tuple[str, int]] = set()  # route calls with an unknown path or permission
-        self.routes_failed = False  # a register_rest_route call could not be resolved at all
-        self.errors: list[tuple[str, str]] = []  # (path, message): constructs whose resolution failed
-        self.rest_endpoints: tuple[RestEndpoint, ...] = tuple(self._resolve_routes())
+        self.hooks = HookIndex(self.index)
+        self.evaluator = Evaluator(self.index, self.hooks)
+        self.routes = RouteResolver(self.index, self.evaluator)
+        self.rest_endpoints: tuple[RestEndpoint, ...] = tuple(self.routes.resolve(self.php_files))
+        self.errors: list[tuple[str, str]] = self.routes.errors  # (path, message): constructs whose resolution failed
         self._rest_handlers = self._rest_handler_keys()
         self.auth_filters: tuple[AuthFilter, ...] = tuple(self._resolve_auth_filters())
 
-    # --- behaviour of callbacks (used by rules) -----------------------------------------------------
+    @property
+    def routes_failed(self) -> bool:
+        """A register_rest_route call could not be resolved at all (client rules must not claim a route is missing)."""
+        return self.routes.routes_failed
 
-    def credential_check(self, fn: ir.FunctionFact) -> behaviour.Evidence | None:
-        return behaviour.credential_check(fn, self.index)
+    # --- what endpoints expose (used by rules and `wp-rest-lint routes`) ------------------------------
+
+    @property
+    def exposures(self):
+        """The analysis behind :meth:`exposure` (:class:`analyzer.exposure.ExposureAnalyzer`), built on first use."""
+        if self._exposure is None:
+            from analyzer.exposure import ExposureAnalyzer
+
+            self._exposure = ExposureAnalyzer(self.php_files, self.index, self.evaluator, self.hooks, self.resolve_callable)
+        return self._exposure
+
+    def exposure(self, endpoint: RestEndpoint):
+        """The effects ``endpoint``'s callback can reach and the credential checked before them
+        (:class:`analyzer.exposure.Exposure`)."""
+        return self.exposures.of(endpoint)
 
     def unchecked_true_returns(self, fn: ir.FunctionFact):
-        return behaviour.unchecked_true_returns(fn, self.index)
-
-    # --- callables ----------------------------------------------------------------------------------
-
-    def resolve_callable(self, value: Value, env: Env) -> Callback:
-        span = value.span
-        if isinstance(value, ClosureV):
-            kind = "arrow function" if value.function.kind == "arrow" else "closure"
-            return Callback("plugin", kind, span, value.function, value.class_name)
-        if isinstance(value, Known) and isinstance(value.value, str):
-            text = value.value.lstrip("\\")
-            if "::" in text:
-                cls, _, method = text.partition("::")
-                fn = self.index.method(cls, method)
-                return Callback("plugin" if fn else "unknown", f"'{value.value}'", span, fn, cls)
-            low = text.lower()
-            if low in wordpress.CORE_ALWAYS_TRUE | wordpress.CORE_DENY | wordpress.CORE_USER_CHECKS or low in wordpress.CORE_NON_BOOLEAN_GRANT:
-                return Callback("core", low, span)
-            fn = self.index.function(text)
-            return Callback("plugin" if fn else "unknown", f"'{value.value}'", span, fn)
-        if isinstance(value, ArrayV) and len(value.items) == 2:
-            (k0, target), (k1, method) = value.items
-            if k0 == 0 and k1 == 1 and isinstance(method, Known) and isinstance(method.value, str):
-                cls = None
-                label = "?"
-                if isinstance(target, ObjectV):
-                    cls = target.cls
-                    label = "$this"
-                elif isinstance(target, Known) and isinstance(target.value, str):
-                    cls = target.value
-                    label = f"'{target.value}'"
-                method_name = method.value.rsplit("::", 1)[-1]
-                fn = self.index.method(cls, method_name) if cls else None
-                return Callback("plugin" if fn else "unknown", f"[ {label}, '{method.value}' ]", span, fn, cls)
-        return Callback("unknown", "a callable the analyzer cannot resolve", span)
-
-    # --- routes -------------------------------------------------------------------------------------
-
-    def classes_running(self, scope: ir.FunctionFact) -> list[str | None]:
-        """The classes ``$this`` / ``static`` can be while ``scope`` runs (see _classes_for)."""
-        return self._classes_for(scope)
-
-    def _classes_for(self, scope: ir.FunctionFact) -> list[str | None]:
-        """Classes ``$this`` / ``static`` can be when ``scope`` runs: a method written in an (abstract) base
-        class runs for each concrete subclass, whose overrides it then calls (late static binding)."""
-        if not scope.class_name:
-            return [None]
-        own = self.index.class_(scope.class_name)
-        concrete = [c.name for c in self.index.descendants(scope.class_name) if not c.abstract]
-        if not concrete:
-            return [scope.class_name]
-        return ([scope.class_name] if own is not None and not own.abstract else []) + concrete
-
-    def _environments(self, call: ir.RouteCall) -> Iterator[Env]:
-        scope = call.scope
-        used = set()
-        for expr in (call.namespace, call.route, call.args):
-            used.update(_var_names(expr))
-        param_names = {p.name for p in scope.params}
-        # (class of $this, bindings, where each binding starts)
-        bases: list[tuple[str | None, dict[str, Value], dict[str, int]]] = [(c, {}, {}) for c in self._classes_for(scope)]
-        if scope.kind in ("function", "method") and used & param_names:
-            # A wrapper such as my_register( $route, $args ): evaluate once per call site.
-            sites = self._wrapper_sites(scope)
-            if sites:
-                bases = []
-                for caller, site, this in sites[:MAX_INSTANCES]:
-                    self.evaluator.reset()
-                    bindings = self.evaluator.bind(scope, site.call.args, Env(caller, caller.class_name, site.offset))
-                    bases.append((this, bindings, {name: -1 for name in bindings}))
-        produced = 0
-        for class_name, bindings, bound_at in bases:
-            for loop_bindings, loop_bound_at in self._loop_bindings(call, class_name, bindings, bound_at):
-                produced += 1
-                if produced > MAX_INSTANCES:
-                    return
-                yield Env(scope, class_name, call.offset, loop_bindings, 0, loop_bound_at)
-
-    def _wrapper_sites(self, scope: ir.FunctionFact) -> list[tuple[ir.FunctionFact, ir.CallSite, str | None]]:
-        """Call sites that run ``scope``, with the class ``$this`` has there. A method call counts only when
-        its object (``$this``, ``self::``, ``$router`` …) is an instance of a class that has this method,
-        so an unrelated ``->add_route()`` cannot feed arguments into the wrong wrapper."""
+        """Returns of a rest_authentication_errors callback that answer ``true`` without a credential of the
+        request's own checked first: (return, how it can be true, a would-be check that is none or None)."""
+        finder = self.exposures.credentials
+        taint = finder.taint(fn, (p.name for p in fn.params))
         found = []
-        for caller, site in self.index.sites_calling(scope):
-            call = site.call
-            if scope.kind == "function":
-                found.append((caller, site, None))
-                continue
-            env = Env(caller, caller.class_name, site.offset)
-            if isinstance(call, ir.MethodCall):
-                self.evaluator.reset()
-                obj = self.evaluator.eval(call.obj, env)
-                cls = obj.cls if isinstance(obj, ObjectV) else None
-            elif isinstance(call, ir.StaticCall):
-                cls = caller.class_name if call.scope in ("self", "static", "parent") else call.scope
-            else:
-                cls = None
-            if cls is not None and self.index.method(cls, scope.name or "") is scope:
-                found.append((caller, site, cls))
+        for ret, why in behaviour.true_returns(fn):
+            credential, fake = finder.guarding(fn, ret.offset, taint)
+            # A capability or login test is passed by the cookie alone: it is what the nonce protects, not a
+            # credential the request carries.
+            if credential is None or credential.kind in ("capability", "login"):
+                found.append((ret, why, credential if credential is not None else fake))
         return found
 
-    def _loop_bindings(
-        self, call: ir.RouteCall, class_name: str | None, bindings: dict[str, Value], bound_at: dict[str, int]
-    ) -> Iterator[tuple[dict[str, Value], dict[str, int]]]:
-        levels: list[list[dict[str, Value]]] = []
-        starts: dict[str, int] = {}
-        for loop in call.foreach:
-            env = Env(call.scope, class_name, loop.offset, bindings, 0, bound_at)
-            source = self.evaluator.evaluate(loop.source, env)
-            for name in (loop.key, loop.value):
-                if name:
-                    starts[name] = loop.offset
-            if not isinstance(source, ArrayV) or not source.items:
-                levels.append([{}])  # unknown collection: its variables stay unknown
-                continue
-            iterations = []
-            for key, value in source.items:
-                binding: dict[str, Value] = {}
-                if loop.key:
-                    binding[loop.key] = Known(source.key_span(key) or loop.span, key)
-                if loop.value:
-                    binding[loop.value] = value
-                iterations.append(binding)
-            levels.append(iterations)
-        for combination in itertools.islice(itertools.product(*levels), MAX_INSTANCES):
-            merged = dict(bindings)
-            merged_at = dict(bound_at)
-            for binding in combination:
-                merged.update(binding)
-                merged_at.update({name: starts[name] for name in binding})
-            yield merged, merged_at
+    # --- callables and classes ------------------------------------------------------------------------
 
-    def _resolve_routes(self) -> Iterator[RestEndpoint]:
-        seen: set[tuple] = set()
-        for facts in self.php_files:
-            for call in facts.routes:
-                try:
-                    endpoints = [e for env in self._environments(call) for e in self._route_endpoints(call, env)]
-                except Exception as error:  # keep every other route
-                    self.errors.append((call.span.path, f"line {call.span.line}: could not resolve this route ({type(error).__name__}: {error})"))
-                    self.routes_failed = True  # client-side rules must not claim a route is missing
-                    continue
-                for endpoint in endpoints:
-                    if endpoint.path is None or endpoint.permission.status == "unknown":
-                        self._unresolved_calls.add((call.span.path, call.offset))
-                    identity = (endpoint.span, endpoint.permission.span, endpoint.namespace, endpoint.route, endpoint.methods)
-                    if identity not in seen:
-                        seen.add(identity)
-                        yield endpoint
+    def resolve_callable(self, value: Value, env: Env) -> Callback:
+        return self.routes.resolve_callable(value, env)
 
-    def _route_endpoints(self, call: ir.RouteCall, env: Env) -> Iterator[RestEndpoint]:
-        ev = self.evaluator
-        namespace = php_string(ev.evaluate(call.namespace, env))
-        route = php_string(ev.evaluate(call.route, env))
-        if call.args is None:
-            return
-        args = ev.evaluate(call.args, env)
-        for endpoint in self._endpoint_values(args):
-            yield self._endpoint(namespace, route, endpoint, call, env)
-
-    @staticmethod
-    def _endpoint_values(args: Value) -> list[Value]:
-        """register_rest_route's own reading of $args (§4.1): one endpoint, or a list of them."""
-        if not isinstance(args, ArrayV):
-            return [args]
-        if args.get("callback") is not None:
-            return [args]
-        endpoints = [v for k, v in args.items if isinstance(k, int)]
-        if not endpoints and not args.complete:
-            return [Unknown(args.span, "endpoints not known")]
-        return endpoints
-
-    def _endpoint(self, namespace: str | None, route: str | None, value: Value, call: ir.RouteCall, env: Env) -> RestEndpoint:
-        span = value.span or call.span
-        if not isinstance(value, ArrayV):
-            return RestEndpoint(namespace, route, None, Permission("unknown", None), None, span, call.span)
-        methods = self._methods(value)
-        callback_value = value.get("callback")
-        callback = self.resolve_callable(callback_value, env) if callback_value is not None else None
-        return RestEndpoint(namespace, route, methods, self._permission(value, env), callback, span, call.span)
-
-    @staticmethod
-    def _methods(endpoint: ArrayV) -> frozenset[str] | None:
-        value = endpoint.get("methods")
-        if value is None:
-            return frozenset({"GET"}) if endpoint.complete else None  # core's default (§4.2)
-        parts: list[Value] = list(v for _, v in value.items) if isinstance(value, ArrayV) else [value]
-        methods: set[str] = set()
-        for part in parts:
-            text = php_string(part)
-            if text is None:
-                return None
-            methods.update(m.strip().upper() for m in text.split(",") if m.strip())
-        return frozenset(methods)
-
-    def _permission(self, endpoint: ArrayV, env: Env) -> Permission:
-        key = wordpress.PERMISSION_CALLBACK_KEY
-        value = endpoint.get(key)
-        if value is None:
-            if not endpoint.complete:
-                return Permission("unknown", None)
-            for other in endpoint.keys():
-                if isinstance(other, str) and looks_like_permission_key(other):
-                    return Permission("misspelt", endpoint.key_span(other) or endpoint.span, key=other)
-            return Permission("missing", endpoint.span)
-        if isinstance(value, Known):
-            # null, false, '' and true are not callables: core skips the check (§2.6, B15, B21).
-            if value.value is None or isinstance(value.value, bool) or value.value == "" or not isinstance(value.value, str):
-                literal = _php_literal(value) + (f" ({value.origin})" if value.origin else "")
-                return Permission("non_callable", value.span, literal=literal)
-        if isinstance(value, Unknown):
-            return Permission("unknown", value.span)
-        return Permission("callable", value.span, self.resolve_callable(value, env))
+    def classes_running(self, scope: ir.FunctionFact) -> list[str | None]:
+        """The classes ``$this`` / ``static`` can be while ``scope`` runs."""
+        return self.routes.classes_running(scope)
 
     # --- rest_authentication_errors ---------------------------------------------------------------
 
     def _resolve_auth_filters(self) -> Iterator[AuthFilter]:
         for facts in self.php_files:
             for hook in facts.hooks:
+                if not (isinstance(hook.hook, ir.Lit) and hook.hook.value == "rest_authentication_errors"):
+                    continue  # a dispatch filter: see analyzer.exposure
                 try:
                     yield self._auth_filter(hook)
                 except Exception as error:  # keep every other hook
@@ -465,6 +173,13 @@ class PluginModel:
             self._removes_cookie_validators(hook.scope),
         )
 
+    @property
+    def stored_values(self):
+        """Writes of options and transients (:class:`analyzer.php.stores.StoredValues`), built on first use."""
+        if self._stored_values is None:
+            self._stored_values = stores.StoredValues(self.index, self.evaluator)
+        return self._stored_values
+
     # --- for tests and tooling -------------------------------------------------------------------
 
     @property
@@ -505,10 +220,24 @@ class PluginModel:
           ``new`` sites of a class whose routes did not resolve (they bind its constructor);
         - ``("extends", name)``: subclasses of an abstract class whose methods register routes, or of a class
           whose routes did not resolve (a subclass may supply what is missing);
-        - and what the client-side joins miss (see ``ClientModel.demands``).
+        - ``("hook", name)``: files that add callbacks to a filter a route table passes through;
+        - ``("mention", name)``: files naming an option or constant a route's credential check compares with
+          (they may print it to every visitor, which makes it no secret);
+        - and what the client-side joins miss (see ``ClientModel.demands``), and the writes of an option or
+          transient a permission callback returns (see ``stores.demands``).
         Names are lower-cased short names.
         """
-        wanted = {("define", name) for name in self.index.misses}
+        stored = stores.demands(self)  # first: resolving the keys notes the constants not found yet
+        printed: set[tuple[str, str]] = set()
+        for endpoint in self.rest_endpoints:  # following callbacks notes the plugin functions not found yet
+            if endpoint.write_methods:
+                exposure = self.exposure(endpoint)
+                # Files that may print a secret the route compares with (a template echoing the option).
+                for check in (exposure.credential,):
+                    if check is not None:
+                        printed |= {("mention", key.lower()) for _, key in check.identities}
+        wanted = {("define", name) for name in self.index.misses} | stored | printed
+        wanted |= {("hook", name.lower()) for name in self.evaluator.filtered_hooks}
         for facts in self.php_files:
             for call in facts.routes:
                 scope = call.scope
@@ -519,7 +248,7 @@ class PluginModel:
                 if scope.class_name:
                     cls = self.index.class_(scope.class_name)
                     short = scope.class_name.rsplit("\\", 1)[-1].lower()
-                    unresolved = (call.span.path, call.offset) in self._unresolved_calls
+                    unresolved = (call.span.path, call.offset) in self.routes.unresolved_calls
                     if (cls is not None and cls.abstract) or unresolved:
                         wanted.add(("extends", short))
                     if unresolved:

@@ -1,24 +1,28 @@
 """The pipeline: discover → prefilter → parse and extract facts → plugin model → rules → filter.
 
-``scan()`` is the one entry point; the CLI, the benchmark and the tests all call it. Nothing a scanned file
-contains can stop it: a file that cannot be read, is binary, too large or trips the extractor is reported
-(``ScanResult.errors``) and every other file is still analysed.
+``scan()`` is the one entry point; the CLI, the benchmark and the tests all call it. It finds the plugins and
+themes among the discovered files (analyzer.roots), analyses each as its own plugin with
+``analyse_plugin()`` — one model, one run of the rules — and the files outside them together, then filters
+and sorts what the rules found (analyzer.project holds that orchestration). Nothing a scanned file contains can stop it: a file that cannot be read, is
+binary, too large or trips the extractor is reported (``ScanResult.errors``) and every other file is still
+analysed.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import re
-from concurrent.futures import ProcessPoolExecutor
+import signal
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
 from analyzer import baseline as baseline_module
-from analyzer import bundles, filters, languages, prefilter, suppressions
-from analyzer import rules as rule_registry
+from analyzer import bundles, languages, prefilter, source, suppressions
 from analyzer.config import Config
-from analyzer.discover import DEFAULT_EXCLUDES, discover
+from analyzer.discover import Discovery
 from analyzer.findings import Finding
 from analyzer.js import extract as js_extract
 from analyzer.js import inline
@@ -53,6 +57,18 @@ class ScanStats:
 
 
 @dataclass
+class PluginScan:
+    """One plugin or theme of the scan, analysed on its own (or the files outside every plugin and theme)."""
+
+    path: str  # its folder, relative to the scan root (POSIX; "" is the scan root itself)
+    kind: str  # "plugin", "theme", or "files" for files outside any plugin or theme
+    name: str  # from the Plugin Name: / Theme Name: header; "" for "files"
+    main_file: str | None
+    files: int  # files of it the scan read
+    model: PluginModel | None = None
+
+
+@dataclass
 class ScanResult:
     root: Path
     findings: list[Finding]
@@ -60,11 +76,27 @@ class ScanResult:
     stats: ScanStats
     rules: tuple[ModuleType, ...]
     sources: dict[str, SourceFile] = field(default_factory=dict)  # parsed files, for snippets and columns
-    model: PluginModel | None = None
+    model: PluginModel | None = None  # the plugin's model when the scan analysed exactly one (see plugins)
     suppressed: int = 0  # findings hidden by inline suppressions or per-path ignores
     baselined: int = 0  # findings matched by the baseline
     stale: list[baseline_module.Entry] = field(default_factory=list)  # baseline entries that matched nothing
     bundles_skipped: list[str] = field(default_factory=list)  # compiled copies not analysed (sources were)
+    plugins: list[PluginScan] = field(default_factory=list)  # what was analysed, each on its own
+    baselined_findings: list[Finding] = field(default_factory=list)  # findings the baseline hid
+    # Baseline entries this scan could not check (their rule did not run, their file was not analysed or
+    # not reported on): kept when the baseline is written again.
+    baseline_unchecked: list[baseline_module.Entry] = field(default_factory=list)
+
+    def plugin_of(self, path: str) -> PluginScan | None:
+        """The plugin or theme a file (relative to the scan root) was analysed as part of."""
+        for plugin in sorted(self.plugins, key=lambda p: -len(p.path)):
+            if plugin.kind != "files" and (not plugin.path or path.startswith(plugin.path + "/")):
+                return plugin
+        return next((p for p in self.plugins if p.kind == "files"), None)
+
+
+# progress(phase, done, total): called now and then during a scan (the CLI draws a bar on a terminal).
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -76,33 +108,52 @@ class ScanOptions:
     jobs: int = 1  # processes parsing files; the result is the same for any value
     config: Config | None = None  # per-path ignores and the exclude list come from here
     baseline: list[baseline_module.Entry] | None = None
-    report_only: frozenset[str] | None = None  # report findings in these files only (scan-root relative)
+    # Report findings in these files only (scan-root relative; an entry ending in "/" is a folder).
+    report_only: frozenset[str] | None = None
     scan_bundles: bool = False  # also analyse compiled copies (build/, dist/) of sources the plugin ships
+    stdin: tuple[str, bytes] | None = None  # (scan-root relative path, content): an editor's unsaved buffer
+
+    def reports(self, rel: str) -> bool:
+        """Whether findings in ``rel`` are reported."""
+        if self.report_only is None:
+            return True
+        return rel in self.report_only or any(rel.startswith(entry) for entry in self.report_only if entry.endswith("/"))
 
 
 def _size(limit: int) -> str:
     return f"{limit / MIB:g} MiB" if limit >= MIB else f"{limit / 1024:g} KiB"
 
 
-def read_source(root: Path, rel: str, limit: int) -> tuple[bytes | None, str | None]:
-    """A file's bytes ready to parse, or the reason it is skipped.
+def read_source(root: Path, rel: str, limit: int, stdin: tuple[str, bytes] | None = None) -> tuple[bytes | None, str | None]:
+    """A file's bytes ready to parse, or the reason it is skipped; with bytes, a notice to report (or None).
 
     Lone CR line ends (old Mac files) become LF, byte for byte, so tree-sitter's rows match the lines an
-    editor shows. Files with NUL bytes are binary, whatever their extension.
+    editor shows. UTF-16 and UTF-32 text is converted to UTF-8 first, keeping its lines; other files with NUL
+    bytes are binary, whatever their extension. ``stdin`` is a file whose content was given on standard
+    input: it replaces what is on disk.
     """
     path = root / rel
     try:
-        size = path.stat().st_size
-        if size > limit:
-            return None, f"larger than the {_size(limit)} limit (--max-file-size): skipped"
-        data = path.read_bytes()
+        if stdin is not None and stdin[0] == rel:
+            data = stdin[1]
+        else:
+            size = path.stat().st_size
+            if size > limit:
+                return None, f"larger than the {_size(limit)} limit (--max-file-size): skipped"
+            data = path.read_bytes()
     except OSError as error:
         return None, f"cannot read: {error.strerror or error}"
+    notice = None
+    if b"\x00" in data:
+        data, encoding = source.to_utf8(data)
+        if encoding is not None and languages.language_of(rel) == "php":
+            # PHP reads source as bytes: without zend.multibyte it prints a UTF-16 file as text, runs nothing.
+            notice = f"{encoding} text: analysed as converted to UTF-8, but PHP does not run {encoding} source (unless zend.multibyte is on) — save it as UTF-8"
     if b"\x00" in data:
         return None, "binary file (contains NUL bytes): skipped"
     if b"\r" in data and _LONE_CR.search(data):
         data = _LONE_CR.sub(b"\n", data)
-    return data, None
+    return data, notice
 
 
 def facts_of(rel: str, data: bytes) -> tuple[ir.PhpFacts | js_ir.JsFacts | None, list[str]]:
@@ -143,23 +194,43 @@ def inline_js_facts(rel: str, data: bytes) -> js_ir.JsFacts | None:
     return dataclasses.replace(facts, suppressions=())
 
 
+def _quiet_worker() -> None:
+    """Parse workers die silently on Ctrl-C (the terminal sends SIGINT to them too); the main process
+    reports the interruption once and stops the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _facts_of_pair(item: tuple[str, bytes]):
+    return facts_of(*item)
+
+
 class _Parsed:
     """Parsed files and their facts, growing as the model asks for more definitions."""
 
-    def __init__(self, result: ScanResult, jobs: int) -> None:
+    def __init__(self, result: ScanResult, jobs: int, report: Progress) -> None:
         self.result = result
         self.jobs = max(1, jobs)
+        self.report = report
         self.facts: list[ir.PhpFacts] = []
         self.js_facts: list[js_ir.JsFacts] = []
 
-    def add(self, files: list[tuple[str, bytes]]) -> None:
+    def _outcomes(self, files: list[tuple[str, bytes]], phase: str):
+        if self.jobs > 1 and len(files) > 1:
+            # multiprocessing.Pool rather than ProcessPoolExecutor: leaving its with-block on Ctrl-C
+            # terminates the workers at once, where the executor waits for (or hangs on) them.
+            with multiprocessing.Pool(min(self.jobs, len(files)), initializer=_quiet_worker) as pool:
+                for done, outcome in enumerate(pool.imap(_facts_of_pair, files, chunksize=4), 1):
+                    self.report(phase, done, len(files))
+                    yield outcome
+        else:
+            for done, (rel, data) in enumerate(files, 1):
+                self.report(phase, done, len(files))
+                yield facts_of(rel, data)
+
+    def add(self, files: list[tuple[str, bytes]], phase: str = "parsing") -> None:
         """Parse ``files`` (in parallel with --jobs); results are taken in input order, so any --jobs value
         gives the same model."""
-        if self.jobs > 1 and len(files) > 1:
-            with ProcessPoolExecutor(max_workers=min(self.jobs, len(files))) as pool:
-                outcomes = list(pool.map(facts_of, [r for r, _ in files], [d for _, d in files], chunksize=4))
-        else:
-            outcomes = [facts_of(rel, data) for rel, data in files]
+        outcomes = list(self._outcomes(files, phase))
         for (rel, data), (facts, notices) in zip(files, outcomes, strict=True):
             self.result.errors.extend(ScanError(rel, notice) for notice in notices)
             if facts is None:
@@ -180,9 +251,10 @@ class _Pending:
     """Files read but not parsed: candidates for demand-driven parsing. Kept in memory up to a budget;
     beyond it they are read again from disk when searched, so memory does not grow with the tree."""
 
-    def __init__(self, root: Path, limit: int) -> None:
+    def __init__(self, root: Path, limit: int, stdin: tuple[str, bytes] | None = None) -> None:
         self.root = root
         self.limit = limit
+        self.stdin = stdin
         self.kept: dict[str, bytes | None] = {}
         self.size = 0
 
@@ -202,7 +274,7 @@ class _Pending:
     def data(self, rel: str) -> bytes | None:
         data = self.kept.get(rel)
         if data is None:
-            data, _ = read_source(self.root, rel, self.limit)
+            data, _ = read_source(self.root, rel, self.limit, self.stdin)
         return data
 
     def take(self, rel: str) -> bytes | None:
@@ -225,6 +297,10 @@ def _demand_needles(demands: set[tuple[str, str]]) -> tuple[bytes, ...]:
             needles.add(n + b"(")
         elif kind == "extends":
             needles.update([b"extends " + n, b"\\" + n])
+        elif kind == "hook":
+            needles.update([b"'" + n + b"'", b'"' + n + b'"'])
+        elif kind == "mention":
+            needles.add(n)
     return tuple(sorted(needles))
 
 
@@ -245,6 +321,12 @@ class _DemandMatcher:
             for keyword in (rb"function\s+&?", rb"class\s+", rb"trait\s+", rb"interface\s+", rb"const\s+"):
                 self.patterns.append(re.compile(keyword + rb"(?:" + defined + rb")\b"))
             self.patterns.append(re.compile(rb"define\s*\(\s*['\"]\\?(?:" + defined + rb")['\"]"))
+        mentioned = names("mention")
+        if mentioned:
+            self.patterns.append(re.compile(rb"(?<![\w$])(?:" + mentioned + rb")(?!\w)"))
+        hooked = names("hook")
+        if hooked:
+            self.patterns.append(re.compile(rb"add_(?:filter|action)\s*\(\s*['\"](?:" + hooked + rb")['\"]"))
         extended = names("extends")
         if extended:
             self.patterns.append(re.compile(rb"extends\s+\\?(?:[\w\\]+\\)?(?:" + extended + rb")\b"))
@@ -263,42 +345,48 @@ class _DemandMatcher:
         return False
 
 
-def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -> ScanResult:
-    """Scan a plugin (the PATHs) and return findings sorted by path, line, column and code.
+@dataclass
+class PluginAnalysis:
+    """What the rules found in one plugin (before the filter step), and the comments that may suppress it."""
 
-    ``progress``, if given, is called with a short status line now and then (the CLI shows it on a TTY).
+    findings: list[Finding]
+    directives: list[suppressions.Suppression]
+    model: PluginModel
+
+
+def analyse_plugin(
+    discovery: Discovery, options: ScanOptions, enabled: tuple[ModuleType, ...], result: ScanResult, report: Progress
+) -> PluginAnalysis:
+    """Analyse the files of one plugin: prefilter, parse, build its model, run the rules.
+
+    Read errors, statistics and parsed sources go into ``result`` (shared by every plugin of a scan); what
+    the rules found is returned unfiltered.
     """
-    options = options or ScanOptions()
-    report = progress or (lambda _message: None)
-    enabled = rule_registry.select(options.select, options.ignore)
-    config = options.config
-    defaults = tuple(config.exclude) if config is not None and config.exclude is not None else DEFAULT_EXCLUDES
-    excludes = [*(config.extend_exclude if config is not None else []), *(options.exclude or [])]
-    discovery = discover(paths, excludes, defaults)
-    result = ScanResult(discovery.root, [], [ScanError(p, m) for p, m in discovery.problems], ScanStats(), enabled)
     tokens = prefilter.tokens_for(enabled)
-    parsed = _Parsed(result, options.jobs)
-    pending = _Pending(discovery.root, options.max_file_size)
+    parsed = _Parsed(result, options.jobs, report)
+    pending = _Pending(discovery.root, options.max_file_size, options.stdin)
 
     js_tokens = prefilter.tokens_for(enabled, "js")
     anchors: list[tuple[str, bytes]] = []
     js_anchors: list[tuple[str, bytes]] = []
     directive_files: list[tuple[str, bytes]] = []  # files holding a wp-rest-lint: comment
     copies = bundles.compiled_copies(discovery.root, discovery.files) if not options.scan_bundles else {}
-    result.bundles_skipped = sorted(copies)
+    result.bundles_skipped.extend(sorted(copies))
     for number, rel in enumerate(discovery.files, 1):
         language = languages.language_of(rel)
         if language is None or rel in copies:
             continue
-        if number % 200 == 0:
-            report(f"reading {number}/{len(discovery.files)} files")
+        report("reading", number, len(discovery.files))
         result.stats.files_seen += 1
-        data, problem = read_source(discovery.root, rel, options.max_file_size)
+        data, problem = read_source(discovery.root, rel, options.max_file_size, options.stdin)
         if data is not None and suppressions.TOKEN in data:
             directive_files.append((rel, data))
         if data is None:
             result.errors.append(ScanError(rel, problem or "skipped"))
-        elif language != "php":
+            continue
+        if problem is not None:  # read, with something to say about it (an encoding PHP does not run)
+            result.errors.append(ScanError(rel, problem))
+        if language != "php":
             if js_tokens and prefilter.passes(data, js_tokens):
                 js_anchors.append((rel, data))  # makes requests or writes storage; kept if it also concerns REST
         elif (tokens and prefilter.passes(data, tokens)) or (
@@ -319,9 +407,7 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
             anchors.append((rel, data))
         else:
             pending.add(rel, data)
-    report(f"parsing {len(anchors)} files")
-    parsed.add(anchors)
-    report("resolving routes")
+    parsed.add(anchors, "parsing PHP")
     model = PluginModel(parsed.facts)
     # Browser code matters when it talks to this plugin's REST API or handles a nonce: a file that makes
     # requests is parsed if it also names a nonce, a REST prefix, apiFetch, or a global / namespace the
@@ -332,7 +418,7 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
         later = [(rel, data) for rel, data in js_anchors if not prefilter.passes(data, needles)]
         js_anchors = [(rel, data) for rel, data in js_anchors if prefilter.passes(data, needles)]
     result.stats.files_passed += len(js_anchors)
-    parsed.add(js_anchors)
+    parsed.add(js_anchors, "parsing JS")
     # A component that calls an axios instance imported from the plugin's api.js, or this.$http installed
     # in its main.js, names no nonce itself: it is parsed when it imports what a parsed file exports.
     for _ in range(3):
@@ -342,7 +428,7 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
         taken = {rel for rel, _ in importers}
         later = [(rel, data) for rel, data in later if rel not in taken]
         result.stats.files_passed += len(importers)
-        parsed.add(importers)
+        parsed.add(importers, "parsing JS")
     blocks = bundles.block_json_files(discovery.root, discovery.files) if parsed.js_facts or anchors else []
     model = PluginModel(parsed.facts, parsed.js_facts, blocks)
 
@@ -375,10 +461,9 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
                     chosen.append((rel, taken))
         if not chosen:
             break
-        parsed.add(chosen)
+        parsed.add(chosen, "parsing definitions")
         model = PluginModel(parsed.facts, parsed.js_facts, blocks)
 
-    result.model = model
     result.errors.extend(ScanError(path, message) for path, message in model.errors)
     findings: set[Finding] = set()
     for rule in enabled:
@@ -397,18 +482,16 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress=None) -
             if found_here:
                 result.sources[rel] = SourceFile(rel, data)
                 directives.extend(found_here)
-    outcome = filters.apply(
-        found,
-        root=discovery.root,
-        enabled={rule.RULE.code for rule in enabled},
-        suppressions=directives,
-        config=config,
-        baseline=options.baseline,
-        sources=result.sources,
-    )
-    result.findings = outcome.findings
-    if options.report_only is not None:
-        result.findings = [f for f in result.findings if f.span.path in options.report_only]
-    result.suppressed, result.baselined, result.stale = outcome.suppressed, outcome.baselined, outcome.stale
-    result.errors.sort(key=lambda e: (e.path, e.message))
-    return result
+    return PluginAnalysis(found, directives, model)
+
+
+def scan(paths: list[Path], options: ScanOptions | None = None, progress: Progress | None = None) -> ScanResult:
+    """Scan the PATHs and return findings sorted by path, line, column and code.
+
+    Each plugin or theme among the PATHs is analysed on its own by ``analyse_plugin()``; the orchestration
+    (finding them, the filter step) lives in analyzer.project. ``progress``, if given, is called as the scan
+    goes (the CLI draws a bar on a terminal).
+    """
+    from analyzer.project import scan_project
+
+    return scan_project(paths, options, progress)

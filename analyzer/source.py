@@ -12,6 +12,44 @@ from dataclasses import dataclass, field
 
 BOM = b"\xef\xbb\xbf"
 
+# Byte-order marks of the wide encodings, longest first (UTF-32 LE starts like UTF-16 LE).
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32LE", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "UTF-32BE", "utf-32-be"),
+    (b"\xff\xfe", "UTF-16LE", "utf-16-le"),
+    (b"\xfe\xff", "UTF-16BE", "utf-16-be"),
+)
+
+
+def wide_encoding(data: bytes) -> tuple[str, str, int] | None:
+    """(name, Python codec, BOM length) of a UTF-16 / UTF-32 file, or None.
+
+    With a byte-order mark the answer is certain. Without one, a file whose first two characters are ASCII
+    with a NUL beside each (``<\\0?\\0`` — how ``<?php`` looks in UTF-16LE) is taken as UTF-16 of that byte order.
+    """
+    for bom, name, codec in _WIDE_BOMS:
+        if data.startswith(bom):
+            return name, codec, len(bom)
+    if len(data) >= 4 and data[0] and data[2] and not data[1] and not data[3] and data[0] < 0x80 and data[2] < 0x80:
+        return "UTF-16LE", "utf-16-le", 0
+    if len(data) >= 4 and data[1] and data[3] and not data[0] and not data[2] and data[1] < 0x80 and data[3] < 0x80:
+        return "UTF-16BE", "utf-16-be", 0
+    return None
+
+
+def to_utf8(data: bytes) -> tuple[bytes, str | None]:
+    """A UTF-16 / UTF-32 file's text as UTF-8 bytes (without the byte-order mark; line ends kept, so lines
+    stay those an editor shows), and the encoding's name. Anything else, or wide text that does not decode,
+    is returned unchanged with None."""
+    found = wide_encoding(data)
+    if found is None:
+        return data, None
+    name, codec, skip = found
+    try:
+        return data[skip:].decode(codec).encode("utf-8"), name
+    except UnicodeError:
+        return data, None
+
 
 def printable_path(path: str) -> str:
     """A path for people and JSON: bytes that are not UTF-8 (kept as surrogates by os.fsdecode) become

@@ -4,8 +4,9 @@
     // wp-rest-lint: ignore WPR006 -- registered for WP_DEBUG only          (covers the next line)
     /* wp-rest-lint: ignore-file WPR009 -- legacy endpoints, tracked in #123 */
 
-A directive names one or more codes (or prefixes); one without a code is refused. The text after ``--`` is
-the reason.
+A directive names one or more rules — codes, prefixes or names (``public-write-route``); the filter step
+resolves them, refuses a directive that names none and reports a name that is no rule (WPR901). The text
+after ``--`` is the reason.
 """
 
 from __future__ import annotations
@@ -18,16 +19,16 @@ from analyzer.source import SourceFile, Span
 
 TOKEN = queries.load("php", "comments").prefilter[0].encode()  # b"wp-rest-lint:"
 _DIRECTIVE = re.compile(r"wp-rest-lint:\s*(?P<kind>ignore-file|ignore)\b(?P<rest>[^\n]*)")
-_CODE = re.compile(r"^WPR\d{0,3}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Suppression:
     span: Span  # the comment
     file_level: bool
-    codes: tuple[str, ...]  # empty: refused (a directive must name what it suppresses)
+    codes: tuple[str, ...]  # the rules it suppresses (codes or prefixes); empty: suppresses nothing
     reason: str
     text: str  # the directive as written, for messages
+    tokens: tuple[str, ...] = ()  # the rules as written; the filter step resolves them into ``codes``
 
     def covers(self, path: str, line: int, code: str) -> bool:
         if path != self.span.path or not any(code.startswith(c) for c in self.codes):
@@ -53,14 +54,15 @@ def from_tree(source: SourceFile, root, language: str = "php") -> list[Suppressi
         for match in _DIRECTIVE.finditer(text):
             rest = match.group("rest").rstrip().removesuffix("*/").rstrip()
             spec, _, reason = rest.partition("--")
-            codes = tuple(c.upper() for c in re.split(r"[\s,]+", spec.strip()) if c and _CODE.match(c))
+            tokens = tuple(t for t in re.split(r"[\s,]+", spec.strip()) if t)
             found.append(
                 Suppression(
                     span=source.span_of(node),
                     file_level=match.group("kind") == "ignore-file",
-                    codes=codes,
+                    codes=(),
                     reason=reason.strip(),
                     text=match.group(0).strip().removesuffix("*/").strip(),
+                    tokens=tokens,
                 )
             )
     return found

@@ -5,6 +5,9 @@ Kept in one place so rules and the model agree, and so a reader can check each e
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 # WP_REST_Server method constants (class-wp-rest-server.php L24–56, identical in 6.1.9 and trunk; §4.3).
 REST_SERVER_CONSTANTS: dict[str, str] = {
     "READABLE": "GET",
@@ -47,28 +50,48 @@ CAPABILITY_CHECK_FUNCTIONS = frozenset(
     {"current_user_can", "current_user_can_for_blog", "current_user_can_for_site", "user_can", "user_can_for_site", "author_can", "is_super_admin", "has_cap"}
 )
 
-# Calls that verify a credential carried by the request itself: a nonce, a shared secret, a signature.
-CREDENTIAL_CHECK_FUNCTIONS = frozenset(
+# Checks that the visitor cannot pass without a credential of their own, by kind (RULES.md "How loud": a
+# user-bound nonce, a capability, a password, a signature or a secret kept on the server).
+NONCE_CHECK_FUNCTIONS = frozenset({"wp_verify_nonce", "check_ajax_referer", "check_admin_referer"})
+PASSWORD_CHECK_FUNCTIONS = frozenset(
     {
-        "wp_verify_nonce",
-        "check_ajax_referer",
-        "check_admin_referer",
-        "hash_equals",
-        "hash_hmac",
-        "password_verify",
-        "wp_check_password",
-        "openssl_verify",
-        "sodium_crypto_sign_verify_detached",
-        "sodium_crypto_auth_verify",
         "wp_authenticate",
+        "wp_signon",
+        "wp_check_password",
+        "password_verify",
+        "wp_authenticate_username_password",
+        "wp_authenticate_email_password",
         "wp_authenticate_application_password",
         "wp_validate_application_password",
         "wp_validate_auth_cookie",
     }
 )
-
-# Request values whose name says they carry a credential, for "compares a token itself" evidence.
-CREDENTIAL_WORDS = ("token", "secret", "signature", "hmac", "nonce", "captcha", "api_key", "apikey", "auth", "key", "hash")
+SIGNATURE_CHECK_FUNCTIONS = frozenset({"openssl_verify", "sodium_crypto_sign_verify_detached", "sodium_crypto_auth_verify"})
+LOGIN_CHECK_FUNCTIONS = frozenset({"is_user_logged_in", "get_current_user_id", "wp_get_current_user", "is_user_member_of_blog"})
+# Constant-time comparison of two strings: a credential check when one side is a server-side secret.
+COMPARE_FUNCTIONS = frozenset({"hash_equals", "strcmp", "strcasecmp"})
+# Where a server-side secret is read from (the key is the argument at that position).
+SECRET_SOURCES = {
+    "get_option": 0,
+    "get_site_option": 0,
+    "get_network_option": 1,
+    "get_theme_mod": 0,
+    "get_post_meta": 1,
+    "get_user_meta": 1,
+    "get_term_meta": 1,
+    "get_metadata": 2,
+    "get_transient": 0,
+    "get_site_transient": 0,
+    "wp_salt": 0,
+    "wp_hash": -1,
+    "get_user_option": 0,
+}
+# Calls that hand a value to every visitor's browser: what they print is no secret.
+PRINTING_FUNCTIONS = {"wp_localize_script": 2, "wp_add_inline_script": 1, "printf": -1, "vprintf": -1, "wp_print_inline_script_tag": 0}
+# Hooks that run only on admin screens: a value printed there reaches administrators, not every visitor.
+ADMIN_HOOK_PREFIXES = ("admin_", "load-", "enqueue_block_editor_assets", "customize_controls_", "network_admin_", "user_admin_")
+# Hooks whose callbacks run before a REST route's callback and can refuse the request for it.
+DISPATCH_HOOKS = frozenset({"rest_pre_dispatch", "rest_request_before_callbacks", "rest_authentication_errors"})
 
 # Functions whose result can be 0, '' or [] — values core does not treat as a denial (§2.5, B14).
 NON_BOOLEAN_FUNCTIONS = frozenset(
@@ -135,6 +158,12 @@ OPAQUE_FUNCTIONS = frozenset({"apply_filters", "apply_filters_ref_array", "get_o
 
 PERMISSION_CALLBACK_KEY = "permission_callback"
 
+# PHP's own constants a plugin passes where a number is expected (a hook priority).
+PHP_CONSTANTS = {"PHP_INT_MAX": 2**63 - 1, "PHP_INT_MIN": -(2**63)}
+
+# Core functions a route table names as callables (is_callable() holds for them).
+CALLABLE_CORE_NAMES = CORE_ALWAYS_TRUE | CORE_DENY | CORE_USER_CHECKS | frozenset(CORE_NON_BOOLEAN_GRANT) | frozenset({"current_user_can"})
+
 # Priorities core registers its own callbacks at (default-filters.php 6.1.9 L320–321): what has_filter()
 # returns for them.
 CORE_FILTER_PRIORITIES = {
@@ -145,3 +174,65 @@ CORE_FILTER_PRIORITIES = {
 # Core's own rest_authentication_errors callbacks (default-filters.php, §1.1): they *are* the check.
 # rest_application_password_check_errors returns true only for a user an Application Password authenticated.
 CORE_AUTH_CALLBACKS = frozenset({"rest_cookie_check_errors", "rest_application_password_check_errors"})
+
+# Script handles core registers on every request, generated from WordPress itself by tools/core_handles.py
+# (analyzer/data/core_handles.txt; its header names the release). A localize call on one of them works.
+_CORE_HANDLES_FILE = Path(__file__).resolve().parent / "data" / "core_handles.txt"
+# Handles core added after that release and that the list therefore lacks: WordPress's packages all start
+# with wp- (wp_default_packages_scripts), so any wp- handle counts as core; the few others are named here
+# with the release that added them (wp_default_packages_vendor).
+CORE_HANDLE_PREFIXES = ("wp-",)
+CORE_HANDLES_AFTER_LIST = {"react-jsx-runtime": "6.6"}
+
+
+@cache
+def core_script_handles() -> frozenset[str]:
+    lines = _CORE_HANDLES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#")) | frozenset(CORE_HANDLES_AFTER_LIST)
+
+# Stored values (analyzer.php.stores, for WPR016). Reads: name → (store, key argument, default argument or
+# None). Options and site options share a store: on a single site get_site_option() is get_option().
+# Meta is its own case: a post, user or term without the key reads '' or [], whatever was ever written.
+STORE_READS: dict[str, tuple[str, int, int | None]] = {
+    "get_option": ("option", 0, 1),
+    "get_site_option": ("option", 0, 1),
+    "get_network_option": ("option", 1, 2),
+    "get_transient": ("transient", 0, None),
+    "get_site_transient": ("site_transient", 0, None),
+    "get_post_meta": ("meta", 1, None),
+    "get_user_meta": ("meta", 1, None),
+    "get_term_meta": ("meta", 1, None),
+    "get_comment_meta": ("meta", 1, None),
+}
+# Writes: name → (store, key argument, value argument; None: deletes the key; -1: stores what a request
+# posted — register_setting() opens the option to options.php and the REST settings route).
+STORE_WRITES: dict[str, tuple[str, int, int | None]] = {
+    "update_option": ("option", 0, 1),
+    "add_option": ("option", 0, 1),
+    "delete_option": ("option", 0, None),
+    "update_site_option": ("option", 0, 1),
+    "add_site_option": ("option", 0, 1),
+    "delete_site_option": ("option", 0, None),
+    "update_network_option": ("option", 1, 2),
+    "add_network_option": ("option", 1, 2),
+    "delete_network_option": ("option", 1, None),
+    "register_setting": ("option", 1, -1),
+    "set_transient": ("transient", 0, 1),
+    "delete_transient": ("transient", 0, None),
+    "set_site_transient": ("site_transient", 0, 1),
+    "delete_site_transient": ("site_transient", 0, None),
+}
+# Operators whose result is a boolean.
+BOOLEAN_OPERATORS = frozenset({"===", "!==", "==", "!=", "<>", "<", ">", "<=", ">=", "&&", "||", "and", "or", "xor", "instanceof"})
+# Functions that return a boolean (and only a boolean).
+BOOLEAN_FUNCTIONS = frozenset(
+    {
+        "is_user_logged_in", "current_user_can", "user_can", "is_super_admin", "is_admin", "is_multisite",
+        "is_ssl", "wp_is_json_request", "is_wp_error", "in_array", "is_array", "is_string", "is_numeric",
+        "is_int", "is_bool", "is_null", "is_object", "is_callable", "isset", "empty", "array_key_exists",
+        "function_exists", "class_exists", "method_exists", "defined", "file_exists",
+        "wp_validate_boolean", "rest_sanitize_boolean", "boolval", "str_contains", "str_starts_with",
+        "str_ends_with", "is_plugin_active", "wp_doing_ajax", "wp_doing_cron", "is_main_site", "hash_equals",
+        "password_verify", "wp_check_password",
+    }
+)

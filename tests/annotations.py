@@ -11,6 +11,9 @@ A fixture case is a directory holding a small plugin. Its comments carry the exp
 knows about (a route, a permission callback, a hook), so an ``ok`` cannot pass by pointing at nothing.
 
 Every expectation must be reported and every reported finding must be expected.
+
+A case whose source users read (the demo plugin) keeps its annotations out of it, in ``<case>.expect``
+beside the directory: one ``PATH:LINE  expect: CODE | text of that line`` per line (see that file).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 
 import tree_sitter
 
-from analyzer import languages, suppressions
+from analyzer import languages, source, suppressions
 from analyzer.js import inline, sfc
 from analyzer.rules import BY_CODE
 from analyzer.scan import ScanResult, scan
@@ -80,7 +83,7 @@ def read_annotations(case: Path) -> Annotations:
         if language is None:
             continue
         rel = path.relative_to(case).as_posix()
-        data = path.read_bytes()
+        data, _ = source.to_utf8(path.read_bytes())  # as the scan reads it (UTF-16 fixtures)
         if language in sfc.LANGUAGES:  # a component: the comments of its <script> blocks
             data, language = sfc.script_source(data)
         trees = [languages.parser(language).parse(data)]
@@ -99,7 +102,37 @@ def read_annotations(case: Path) -> Annotations:
                         expected.add(Expectation(rel, line, code, level or BY_CODE[code].RULE.level))
                     else:
                         ok.add((rel, line, code))
+    _read_expect_file(case, expected, ok)
     return Annotations(expected, ok)
+
+
+_EXPECT_LINE = re.compile(r"^(?P<path>\S+):(?P<line>\d+)\s+(?P<annotation>(?:expect|ok):[^|]*)\|\s*(?P<text>.*?)\s*$")
+
+
+def _read_expect_file(case: Path, expected: set[Expectation], ok: set[tuple[str, int, str]]) -> None:
+    """Annotations kept beside the case (``<case>.expect``), each checked against the line it names."""
+    listing = case.parent / f"{case.name}.expect"
+    if not listing.is_file():
+        return
+    for number, raw in enumerate(listing.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        match = _EXPECT_LINE.match(raw)
+        if match is None:
+            raise AssertionError(f"{listing.name}:{number}: not 'PATH:LINE  expect: CODE  |  text of the line'")
+        rel, line = match.group("path"), int(match.group("line"))
+        lines = (case / rel).read_text(encoding="utf-8").splitlines()
+        holds = lines[line - 1].strip() if 0 < line <= len(lines) else "(no such line)"
+        if holds != match.group("text"):
+            raise AssertionError(f"{listing.name}:{number}: {rel}:{line} should hold {match.group('text')!r}, it holds {holds!r}")
+        for kind, items in _DIRECTIVE.findall(match.group("annotation")):
+            for code, level in _ITEM.findall(items):
+                if code not in BY_CODE:
+                    raise AssertionError(f"{listing.name}:{number}: annotation names unknown rule {code}")
+                if kind == "expect":
+                    expected.add(Expectation(rel, line, code, level or BY_CODE[code].RULE.level))
+                else:
+                    ok.add((rel, line, code))
 
 
 def check_case(case: Path) -> tuple[ScanResult, list[str]]:
@@ -114,7 +147,7 @@ def check_case(case: Path) -> tuple[ScanResult, list[str]]:
         problems.append(
             f"{extra.path}:{extra.line}: unexpected {extra.code} [{extra.level}]: {actual[extra].plain_message()}"
         )
-    fact_lines = result.model.fact_lines() if result.model is not None else set()
+    fact_lines = set().union(*(plugin.model.fact_lines() for plugin in result.plugins if plugin.model is not None))
     for path, source in result.sources.items():  # a suppression comment is something to mark ok, too
         fact_lines.update((path, s.span.line) for s in suppressions.find(source))
     for path, line, code in sorted(annotations.ok):

@@ -35,8 +35,10 @@ def github_problems(log: dict) -> list[str]:
         return problems
     run = log["runs"][0]
     driver = run["tool"]["driver"]
-    if not driver.get("name") or not driver.get("semanticVersion"):
-        problems.append("driver name/semanticVersion")
+    if not driver.get("name") or not driver.get("semanticVersion") or not driver.get("informationUri"):
+        problems.append("driver name/semanticVersion/informationUri")
+    if not run.get("automationDetails", {}).get("id", "").endswith("/"):
+        problems.append("automationDetails.id (category/)")
     rules = driver.get("rules", [])
     for i, rule in enumerate(rules):
         for key in ("id", "name"):
@@ -48,6 +50,8 @@ def github_problems(log: dict) -> list[str]:
                 problems.append(f"rule {rule.get('id')}: {key}.text empty or too long")
         if not rule.get("help", {}).get("markdown"):
             problems.append(f"rule {rule.get('id')}: help.markdown")
+        if "```" in rule.get("help", {}).get("text", ""):
+            problems.append(f"rule {rule.get('id')}: help.text holds Markdown")
         if rule.get("defaultConfiguration", {}).get("level") not in ("note", "warning", "error"):
             problems.append(f"rule {rule.get('id')}: defaultConfiguration.level")
         props = rule.get("properties", {})
@@ -70,6 +74,13 @@ def github_problems(log: dict) -> list[str]:
             problems.append(f"{where}: ruleId/ruleIndex mismatch")
         if result.get("level") not in ("note", "warning", "error"):
             problems.append(f"{where}: explicit level")
+        if result.get("level") == "note" and "security-severity" in rules[rule_index or 0].get("properties", {}):
+            problems.append(f"{where}: a note under a rule with security-severity becomes a security alert")
+        if not result.get("partialFingerprints"):
+            problems.append(f"{where}: partialFingerprints")
+        region = result.get("locations", [{}])[0].get("physicalLocation", {}).get("region", {})
+        if region.get("startLine") != region.get("endLine"):
+            problems.append(f"{where}: a region of several lines shows on a pull request only if all changed")
         text = result.get("message", {}).get("text", "")
         if not text:
             problems.append(f"{where}: message.text")

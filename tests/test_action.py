@@ -59,7 +59,8 @@ def test_least_privilege_workflow() -> None:
     triggers = workflow[True]  # YAML 1.1 reads the key 'on' as true
     assert set(triggers) == {"push", "pull_request"}
     (job,) = workflow["jobs"].values()
-    assert job["permissions"] == {"contents": "read", "security-events": "write"}
+    # actions: read lets the upload read the workflow run on private repositories
+    assert job["permissions"] == {"contents": "read", "security-events": "write", "actions": "read"}
     checkout, action = job["steps"]
     assert checkout["with"]["persist-credentials"] is False
     for uses in (checkout["uses"], action["uses"]):
@@ -87,35 +88,56 @@ def _expand(value: str, inputs: dict[str, str], outputs: dict[str, str]) -> str:
     return re.sub(r"\$\{\{(.*?)\}\}", replace, value)
 
 
-def _run_action(workspace: Path, runner_temp: Path, overrides: dict[str, str]) -> tuple[dict[str, str], list[int]]:
+class ActionRun:
+    """What the action's steps left: outputs, each step's exit code, the log, the job summary."""
+
+    def __init__(self) -> None:
+        self.outputs: dict[str, str] = {}
+        self.codes: list[int] = []
+        self.log = ""
+        self.summary = ""
+
+
+def _run_action(workspace: Path, runner_temp: Path, overrides: dict[str, str]) -> ActionRun:
     """Run the action's bash steps in order, as the runner would (bash -eo pipefail, env from the step)."""
     inputs = {name: str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()} | overrides
-    outputs: dict[str, str] = {}
-    codes = []
+    run = ActionRun()
+    outputs = run.outputs
+    codes = run.codes
     output_file = runner_temp / "github_output"
-    for step in ACTION["runs"]["steps"]:
+    for number, step in enumerate(ACTION["runs"]["steps"]):
         if "run" not in step:
             continue  # setup-python and upload-sarif are other actions
+        if step["name"] == "Install wp-rest-lint" and (runner_temp / "wp-rest-lint-venv" / "bin" / "python").exists():
+            codes.append(0)  # installed by an earlier test of this module: the same install again proves nothing
+            continue
         output_file.write_text("")
+        summary_file = runner_temp / f"step_summary_{number}"
+        summary_file.write_text("")
         env = {
             "PATH": os.environ["PATH"],
             "HOME": os.environ.get("HOME", str(runner_temp)),
             "GITHUB_ACTION_PATH": str(ROOT),
             "RUNNER_TEMP": str(runner_temp),
             "GITHUB_OUTPUT": str(output_file),
+            "GITHUB_STEP_SUMMARY": str(summary_file),
             "GITHUB_WORKSPACE": str(workspace),
         }
         env |= {key: _expand(str(value), inputs, outputs) for key, value in step.get("env", {}).items()}
         if "if" in step and "steps.scan.outputs.exit-code != ''" in step["if"] and not outputs.get("exit-code"):
             continue
-        done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=workspace, env=env)
+        done = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=workspace, env=env, capture_output=True, text=True
+        )
         codes.append(done.returncode)
+        run.log += done.stdout + done.stderr
+        run.summary += summary_file.read_text()
         for line in output_file.read_text().splitlines():
             key, _, value = line.partition("=")
             outputs[key] = value
         if done.returncode != 0:
             break
-    return outputs, codes
+    return run
 
 
 @pytest.fixture(scope="module")
@@ -127,10 +149,14 @@ def workspace(tmp_path_factory) -> tuple[Path, Path]:
 
 
 def test_action_steps_scan_and_set_outputs(workspace) -> None:
+    """One scan writes the SARIF report, the annotations and the job summary."""
+    from analyzer import __version__
+
     root, runner_temp = workspace
-    outputs, codes = _run_action(root, runner_temp, {"path": "acme-forms", "args": "--ignore 'WPR900,WPR901'"})
-    assert codes == [0, 0, 1]  # installed, scanned, then the gate fails the job on the findings
-    assert outputs["sarif-file"] == "wp-rest-lint.sarif" and outputs["findings-count"] == "9"
+    run = _run_action(root, runner_temp, {"path": "acme-forms", "args": "--ignore 'WPR900,WPR901'"})
+    assert run.codes == [0, 0, 1]  # installed, scanned, then the gate fails the job on the findings
+    assert run.outputs["sarif-file"] == "wp-rest-lint.sarif" and run.outputs["findings-count"] == "9"
+    assert run.outputs["version"] == __version__ and run.outputs["exit-code"] == "1"
     log = sarif_check.assert_valid_sarif((root / "wp-rest-lint.sarif").read_text())
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
     assert uris == {
@@ -139,17 +165,53 @@ def test_action_steps_scan_and_set_outputs(workspace) -> None:
         "acme-forms/includes/permissions.php",
         "acme-forms/includes/class-acme-forms-submissions-controller.php",
     }
+    assert log["runs"][0]["automationDetails"]["id"] == "wp-rest-lint/acme-forms/"
+    assert "::error file=acme-forms/acme-forms.php,line=30," in run.log  # annotations, from the same scan
+    assert run.summary.startswith("### wp-rest-lint: 9 problems (7 errors, 1 warning, 1 note) in 4 of 4 files\n")
+    assert "| error | WPR005 public-write-route | `acme-forms/acme-forms.php:30` |" in run.summary
 
 
 def test_action_with_fail_on_never_passes_the_job(workspace) -> None:
     root, runner_temp = workspace
-    outputs, codes = _run_action(root, runner_temp, {"path": "acme-forms", "fail-on": "never", "sarif-file": "out/r.sarif", "annotations": "false"})
-    assert codes == [0, 0, 0]
-    assert outputs["findings-count"] == "9" and outputs["sarif-file"] == "out/r.sarif"
-    sarif_check.assert_valid_sarif((root / "out" / "r.sarif").read_text())
+    run = _run_action(
+        root, runner_temp, {"path": "acme-forms", "fail-on": "never", "sarif-file": "out/r.sarif", "annotations": "false", "category": "acme"}
+    )
+    assert run.codes == [0, 0, 0]
+    assert run.outputs["findings-count"] == "9" and run.outputs["sarif-file"] == "out/r.sarif"
+    log = sarif_check.assert_valid_sarif((root / "out" / "r.sarif").read_text())
+    assert log["runs"][0]["automationDetails"]["id"] == "acme/"
+    assert "::error file=" not in run.log
 
 
 def test_action_reports_a_bad_args_input(workspace) -> None:
     root, runner_temp = workspace
-    outputs, codes = _run_action(root, runner_temp, {"path": "acme-forms", "args": "--ignore 'unterminated"})
-    assert codes == [0, 2] and "sarif-file" not in outputs
+    run = _run_action(root, runner_temp, {"path": "acme-forms", "args": "--ignore 'unterminated"})
+    assert run.codes == [0, 2] and "sarif-file" not in run.outputs
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ("--write-baseline base.json", "the 'args' input cannot hold --write-baseline: write the baseline where you run wp-rest-lint yourself"),
+        ("--format=json", "the 'args' input cannot hold --format"),
+        ("-oreport.txt", "the 'args' input cannot hold -o"),
+        ("--fromat json", "unknown option '--fromat' (did you mean '--format'?)"),
+    ],
+)
+def test_action_args_never_crash_it(workspace, args: str, message: str) -> None:
+    root, runner_temp = workspace
+    run = _run_action(root, runner_temp, {"path": "acme-forms", "args": args})
+    assert run.codes == [0, 0, 2]  # the gate step fails the job with the scan's code
+    assert message in run.log and "Traceback" not in run.log
+    assert "sarif-file" not in run.outputs
+
+
+def test_action_with_a_wrong_path_fails_loudly(workspace) -> None:
+    root, runner_temp = workspace
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "docs" / "index.md").write_text("# docs\n")
+    run = _run_action(root, runner_temp, {"path": "docs"})
+    assert run.codes == [0, 0, 2]
+    assert "nothing to scan: docs holds no file the analyzer reads" in run.log
+    run = _run_action(root, runner_temp, {"path": "acme-form"})
+    assert run.codes == [0, 0, 2] and "path does not exist: acme-form" in run.log

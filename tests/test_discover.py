@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 from analyzer import prefilter, rules
-from analyzer.cli import _use_color
+from analyzer.outputs import use_color as _use_color
 from analyzer.discover import discover
 from analyzer.scan import ScanOptions, scan
 
@@ -55,7 +55,11 @@ def test_a_file_path_scans_that_file(tmp_path: Path) -> None:
 def test_prefilter_tokens_come_from_the_enabled_rules_queries() -> None:
     php = prefilter.tokens_for(rules.REGISTRY)
     assert {b"register_rest_route", b"rest_authentication_errors", b"wp_create_nonce", b"wp_localize_script"} <= set(php)
-    assert prefilter.tokens_for(rules.select(["WPR007"], None)) == (b"rest_authentication_errors",)
+    assert prefilter.tokens_for(rules.select(["WPR007"], None)) == (
+        b"rest_authentication_errors",
+        b"rest_pre_dispatch",
+        b"rest_request_before_callbacks",
+    )
     assert prefilter.tokens_for(rules.select(["WPR007"], None), "js") == ()
     assert {b"fetch", b"axios", b"XMLHttpRequest", b"apiFetch", b"localStorage"} <= set(prefilter.tokens_for(rules.select(["WPR004"], None), "js"))
     assert prefilter.passes(b"<?php add_filter( 'rest_authentication_errors', 'f' );", (b"rest_authentication_errors",))
@@ -100,8 +104,11 @@ class _Stream(io.StringIO):
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
     assert _use_color(_Stream(tty=True))
     assert not _use_color(_Stream(tty=False))
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert _use_color(_Stream(tty=False))
     monkeypatch.setenv("NO_COLOR", "1")
     assert not _use_color(_Stream(tty=True))
 
@@ -132,3 +139,55 @@ def test_vendor_code_is_read_for_definitions_but_never_reported(tmp_path: Path) 
     assert [(f.code, f.span.path, f.span.line) for f in result.findings] == [("WPR005", "plugin.php", 4)]
     assert "vendor/acme/utils/Registers.php" in result.sources  # parsed for the trait
     assert result.stats.files_seen == 1  # the library is not part of what the scan reports on
+
+
+def test_vendored_directories_under_other_names_are_library_code(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        {
+            ".gitignore": "vendor/\n",  # Composer's vendor/ is usually ignored by git, and still runs
+            "composer.json": '{"config": {"vendor-dir": "inc/deps/"}, "extra": {"strauss": {}, "mozart": {"dep_directory": "/src/Deps/", "classmap_directory": "../outside/"}}}',
+            "plugin.php": ROUTE,
+            "vendor/a/b.php": ROUTE,
+            "vendors/c.php": ROUTE,
+            "vendor-prefixed/d.php": ROUTE,
+            "vendor_prefixed/d2.php": ROUTE,
+            "lib/vendor/e.php": ROUTE,
+            "inc/deps/f.php": ROUTE,
+            "src/Deps/g.php": ROUTE,
+            "src/own.php": ROUTE,
+            "sub/composer.json": '{"config": {"vendor-dir": "packages"}}',
+            "sub/packages/h.php": ROUTE,
+            "sub/own.php": ROUTE,
+            "tools/composer.json": "{ not json",
+            "tools/vendor-dir/i.php": ROUTE,
+            "node_modules/x/j.php": ROUTE,
+        },
+    )
+    found = discover([tmp_path])
+    assert found.files == ["plugin.php", "src/own.php", "sub/own.php", "tools/vendor-dir/i.php"]
+    assert found.library_dirs == ["inc/deps", "lib/vendor", "src/Deps", "sub/packages", "vendor", "vendor-prefixed", "vendor_prefixed", "vendors"]
+    assert found.library_files == [
+        "inc/deps/f.php", "lib/vendor/e.php", "src/Deps/g.php", "sub/packages/h.php", "vendor-prefixed/d.php", "vendor/a/b.php",
+        "vendor_prefixed/d2.php", "vendors/c.php",
+    ]
+    assert found.problems == [("tools/composer.json", "cannot read composer.json: its vendor directories are scanned as plugin code")]
+    result = scan([tmp_path])
+    assert sorted({f.span.path for f in result.findings}) == ["plugin.php", "src/own.php", "sub/own.php", "tools/vendor-dir/i.php"]
+    # --exclude wins: an excluded library is not even read; replacing the default excludes makes it plugin code
+    assert "vendors/c.php" not in discover([tmp_path], ["vendors/"]).library_files
+    assert "vendors/c.php" in discover([tmp_path], defaults=("node_modules/",)).files
+
+
+def test_a_composer_directory_holding_the_plugins_own_autoloaded_code_stays_plugin_code() -> None:
+    from analyzer.discover import composer_library_dirs
+
+    # Mozart may copy classmap packages into the plugin's own src/ (autoloaded under the plugin's namespace),
+    # while a dep_directory autoloaded under the vendored namespace is still library code.
+    manifest = {
+        "autoload": {"psr-4": {"Acme\\": "src/", "Acme\\Vendor\\": "libraries/"}},
+        "extra": {"mozart": {"dep_namespace": "Acme\\Vendor\\", "dep_directory": "/libraries/", "classmap_directory": "/src/"}},
+    }
+    assert composer_library_dirs(manifest) == ["libraries"]
+    assert composer_library_dirs({"extra": {"strauss": {"namespace_prefix": "Acme\\Deps\\"}}}) == ["vendor-prefixed"]
+    assert composer_library_dirs({"config": {"vendor-dir": "$HOME/x"}}) == [] and composer_library_dirs([1]) == []

@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from analyzer.rules import REGISTRY
-from tests.annotations import check_case, read_annotations
+from tests.annotations import Expectation, check_case, read_annotations
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 RULE_CASES = sorted(p for p in (FIXTURES / "rules").glob("*/*") if p.is_dir())
 SUPPRESSION_CASES = sorted(p for p in (FIXTURES / "suppressions").glob("*") if p.is_dir())
 PLUGIN_CASES = sorted(p for p in (FIXTURES / "plugins").glob("*") if p.is_dir())  # whole plugins, as users bring them
-ALL_CASES = [FIXTURES / "demo-plugin", *SUPPRESSION_CASES, *PLUGIN_CASES, *RULE_CASES]
+PROJECT_CASES = sorted(p for p in (FIXTURES / "projects").glob("*") if p.is_dir())  # several plugins in one tree
+ALL_CASES = [FIXTURES / "demo-plugin", *SUPPRESSION_CASES, *PLUGIN_CASES, *PROJECT_CASES, *RULE_CASES]
 MODEL_RULES = [m for m in REGISTRY if m.RULE.queries]  # rules over the model; the rest come from the filter step
 
 
@@ -40,3 +41,15 @@ def test_every_rule_has_six_cases_with_bugs_and_look_alikes(module) -> None:
 def test_suppression_rules_have_cases() -> None:
     codes = {e.code for case in SUPPRESSION_CASES for e in read_annotations(case).expected}
     assert {"WPR900", "WPR901"} <= codes
+
+
+def test_demo_plugin_source_is_clean_code() -> None:
+    """Users read the demo plugin: its expectations live in demo-plugin.expect, not in its comments."""
+    demo = FIXTURES / "demo-plugin"
+    for path in demo.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert "expect:" not in text and "ok: WPR" not in text, path
+    annotations = read_annotations(demo)
+    assert Expectation("acme-forms.php", 30, "WPR005", "error") in annotations.expected
+    assert ("includes/permissions.php", 9, "WPR016") in annotations.ok

@@ -47,6 +47,9 @@ def _hostile(kind: str, root: Path) -> list[str]:
     if kind == "invalid-utf8":
         (root / "latin1.php").write_bytes(b"<?php // caf\xe9\n" + ROUTE.encode() + b"\n")
         return ["not valid UTF-8 (first bad byte at offset 12): read leniently"]
+    if kind == "utf16-php":  # a Windows editor's "Unicode": NUL bytes, but text, not binary
+        (root / "wide.php").write_bytes(("<?php\n" + ROUTE + "\n").encode("utf-16"))
+        return ["UTF-16LE text: analysed as converted to UTF-8, but PHP does not run UTF-16LE source (unless zend.multibyte is on) — save it as UTF-8"]
     if kind == "minified-js-10mb":
         (root / "bundle.js").write_bytes(b"var a=1;" + b"function f(a){return a+1};" * 400_000)
         return ["larger than the 4 MiB limit (--max-file-size): skipped"]
@@ -100,6 +103,7 @@ KINDS = [
     "binary-php",
     "nul-in-php",
     "invalid-utf8",
+    "utf16-php",
     "minified-js-10mb",
     "minified-js-3mb",
     "deep-js",
@@ -161,10 +165,18 @@ def test_findings_in_odd_encodings_keep_their_lines(plugin: Path) -> None:
     (plugin / "crlf.php").write_bytes(("<?php\n" + body.replace("host/v1", "crlf/v1")).replace("\n", "\r\n").encode())
     (plugin / "cr.php").write_bytes(("<?php\n" + body.replace("host/v1", "cr/v1")).replace("\n", "\r").encode())
     (plugin / "latin1.php").write_bytes(("<?php // caf\xe9\n" + body.replace("host/v1", "l1/v1")).encode("latin-1"))
+    # UTF-16 with a byte-order mark (either order), with CRLF and a non-ASCII comment, and without a mark.
+    wide = "<?php // café ☕\n" + body.replace("host/v1", "w/v1")
+    (plugin / "utf16le.php").write_bytes(b"\xff\xfe" + wide.replace("\n", "\r\n").encode("utf-16-le"))
+    (plugin / "utf16be.php").write_bytes(b"\xfe\xff" + wide.encode("utf-16-be"))
+    (plugin / "utf16-nobom.php").write_bytes(wide.encode("utf-16-le"))
+    (plugin / "utf32.php").write_bytes(wide.encode("utf-32"))
     result = scan([plugin])
     located = {(f.span.path, f.span.line, f.span.column) for f in result.findings}
-    for name in ("plugin.php", "bom.php", "crlf.php", "cr.php", "latin1.php"):
+    for name in ("plugin.php", "bom.php", "crlf.php", "cr.php", "latin1.php", "utf16le.php", "utf16be.php", "utf16-nobom.php", "utf32.php"):
         assert (name, 7, 28) in located, (name, located)
+    assert not any("binary" in e.message for e in result.errors), result.errors
+    assert result.sources["utf16be.php"].line_text(1) == "<?php // café ☕"  # snippets show the text, not NULs
 
 
 def test_syntax_error_in_the_middle_keeps_the_rest_of_the_file(plugin: Path) -> None:
@@ -190,6 +202,13 @@ def test_non_utf8_file_names(plugin: Path, capsys) -> None:
     assert "r%E9sum%E9.php" in uris
     assert main(["scan", str(plugin)]) == 1  # text output to a UTF-8 stream does not fail either
     assert "r\ufffdsum\ufffd.php:2:" in capsys.readouterr().out
+    from analyzer.formatters import FORMATS
+
+    for name in FORMATS:  # every format, and the baseline, take such a name
+        assert main(["scan", str(plugin), "--format", name]) == 1, name
+    assert main(["scan", str(plugin), "--write-baseline", str(plugin.parent / "b.json")]) == 0
+    assert main(["scan", str(plugin), "--baseline", str(plugin.parent / "b.json")]) == 0  # and matches it again
+    assert "internal error" not in capsys.readouterr().err
 
 
 def test_unreadable_file(plugin: Path, monkeypatch) -> None:
@@ -211,10 +230,10 @@ def test_file_that_disappears_during_the_scan(plugin: Path, monkeypatch) -> None
     (plugin / "gone.php").write_text("<?php " + ROUTE)
     real = analyzer.scan.read_source
 
-    def vanishing(root, rel, limit):
+    def vanishing(root, rel, limit, stdin=None):
         if rel == "gone.php":
             (root / rel).unlink()
-        return real(root, rel, limit)
+        return real(root, rel, limit, stdin)
 
     monkeypatch.setattr(analyzer.scan, "read_source", vanishing)
     result = scan([plugin])

@@ -21,13 +21,37 @@ add_action( 'rest_api_init', function () {
 \t\t'permission_callback' => 'hooked_can_edit',
 \t) );
 } );
+add_action( 'admin_enqueue_scripts', function () {
+\twp_enqueue_script( 'hooked-admin', plugins_url( 'admin.js', __FILE__ ), array(), '1.0', true );
+\twp_localize_script( 'hooked-admin', 'hookedSettings', array(
+\t\t'root'  => esc_url_raw( rest_url( 'hooked/v1/' ) ),
+\t\t'nonce' => wp_create_nonce( 'wp_rest' ),
+\t) );
+} );
 """
+JS_OK = "fetch( hookedSettings.root + 'items', { method: 'POST', credentials: 'same-origin', headers: { 'X-WP-Nonce': hookedSettings.nonce } } );\n"
+JS_BUG = JS_OK.replace("'items'", "'itemz'")
 PERMISSIONS_OK = "<?php\nfunction hooked_can_edit() {\n\treturn current_user_can( 'edit_posts' );\n}\n"
 PERMISSIONS_BUG = "<?php\nfunction hooked_can_edit() {\n\treturn get_current_user_id();\n}\n"
 
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_hooks_run_on_every_file_the_scan_reads() -> None:
+    """A commit touching only admin.js must not be 'Skipped': the hooks match what discovery reads."""
+    import re
+
+    from analyzer.languages import JS_EXTENSIONS, PHP_EXTENSIONS
+
+    for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text()):
+        pattern = re.compile(hook["files"])
+        for extension in sorted(PHP_EXTENSIONS | set(JS_EXTENSIONS)):
+            assert pattern.search(f"assets/admin{extension}"), (hook["id"], extension)
+        assert pattern.search("blocks/form/block.json") and pattern.search("block.json")
+        for other in ("README.md", "style.css", "composer.json", "notblock.json", "x.php.txt"):
+            assert not pattern.search(other), (hook["id"], other)
 
 
 def test_manifest_is_what_pre_commit_expects() -> None:
@@ -58,6 +82,7 @@ def test_try_repo_fails_on_a_bug_and_passes_on_a_clean_commit(tmp_path: Path) ->
     _run(["git", "init", "-q", "-b", "main"], repo, env)
     (plugin / "hooked.php").write_text(CLEAN)
     (plugin / "permissions.php").write_text(PERMISSIONS_OK)
+    (plugin / "admin.js").write_text(JS_OK)
     _run(["git", "add", "-A"], repo, env)
     _run(["git", "commit", "-qm", "clean plugin"], repo, env)
 
@@ -73,5 +98,17 @@ def test_try_repo_fails_on_a_bug_and_passes_on_a_clean_commit(tmp_path: Path) ->
     passing = _run([pre_commit, "try-repo", str(ROOT), "wp-rest-lint", "--verbose"], repo, env)
     assert passing.returncode == 0, passing.stdout + passing.stderr
 
+    _run(["git", "commit", "-qm", "fix"], repo, env)
+
+    # A commit touching only browser code is checked too (it was "Skipped"), against the PHP routes.
+    (plugin / "admin.js").write_text(JS_BUG)
+    _run(["git", "add", "-A"], repo, env)
+    js_only = _run([pre_commit, "try-repo", str(ROOT), "wp-rest-lint", "--verbose"], repo, env)
+    assert js_only.returncode == 1, js_only.stdout + js_only.stderr
+    assert "wp-content/plugins/hooked/admin.js:1:" in js_only.stdout and "WPR015 [warning]" in js_only.stdout
+
+    full = _run([pre_commit, "try-repo", str(ROOT), "wp-rest-lint-full", "--all-files"], repo, env)
+    assert full.returncode == 1 and "WPR015" in full.stdout, full.stdout + full.stderr
+    (plugin / "admin.js").write_text(JS_OK)
     full = _run([pre_commit, "try-repo", str(ROOT), "wp-rest-lint-full", "--all-files"], repo, env)
     assert full.returncode == 0, full.stdout + full.stderr

@@ -47,13 +47,15 @@ def test_rest_routes_query_finds_calls_not_strings_or_comments() -> None:
     assert facts.routes[0].span.line == 4 and facts.routes[0].span.column == 1
 
 
-def test_auth_filters_query_matches_only_rest_authentication_errors() -> None:
+def test_auth_filters_query_matches_the_authentication_and_dispatch_filters_only() -> None:
     hooks = facts_of("auth_filters.php").hooks
-    assert [(h.function, h.span.line) for h in hooks] == [
-        ("add_filter", 2),
-        ("add_filter", 3),
-        ("remove_filter", 4),
-        ("remove_all_filters", 5),
+    assert [(h.function, h.hook.value, h.span.line) for h in hooks] == [
+        ("add_filter", "rest_authentication_errors", 2),
+        ("add_filter", "rest_authentication_errors", 3),
+        ("remove_filter", "rest_authentication_errors", 4),
+        ("remove_all_filters", "rest_authentication_errors", 5),
+        ("add_filter", "rest_pre_dispatch", 6),
+        ("add_filter", "rest_request_before_callbacks", 8),
     ]
     assert isinstance(hooks[0].priority, ir.Lit) and hooks[0].priority.value == 5
     assert hooks[1].priority is None

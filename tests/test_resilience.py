@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import analyzer.parse
-from analyzer import model as model_module
+from analyzer.php.routes import RouteResolver
 from analyzer.rules import wpr016_permission_callback_non_boolean as wpr016
 from analyzer.scan import scan
 
@@ -38,14 +38,14 @@ def test_a_file_that_breaks_extraction_costs_only_itself(tmp_path: Path, monkeyp
 
 
 def test_a_route_that_breaks_resolution_costs_only_itself(monkeypatch) -> None:
-    real = model_module.PluginModel._route_endpoints
+    real = RouteResolver._route_endpoints
 
     def flaky(self, call, env):
         if call.span.path == "acme-forms.php" and call.span.line == 34:  # the /settings/reset route
             raise KeyError("simulated evaluator bug")
         return real(self, call, env)
 
-    monkeypatch.setattr(model_module.PluginModel, "_route_endpoints", flaky)
+    monkeypatch.setattr(RouteResolver, "_route_endpoints", flaky)
     result = scan([DEMO])
     codes = _codes(result)
     # Only the reset route's WPR006 is gone, and WPR015 (the request's route might be the failed one).

@@ -21,6 +21,7 @@ def test_wheel_installs_and_scans(tmp_path: Path) -> None:
     (wheel,) = dist.glob("wp_rest_lint-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "analyzer/queries/php/rest_routes.scm" in names
+    assert "analyzer/rules/observed.json" in names  # the rule pages' "Observed" sections
     assert not any(n.startswith(("tests/", "fixtures/")) for n in names)
 
     env_dir = tmp_path / "venv"
@@ -39,3 +40,5 @@ def test_wheel_installs_and_scans(tmp_path: Path) -> None:
     assert codes == ["WPR001", "WPR001", "WPR005", "WPR005", "WPR006", "WPR006", "WPR007", "WPR015", "WPR016"]
     module = subprocess.run([str(python), "-m", "analyzer", "rules"], cwd=tmp_path, capture_output=True, text=True)
     assert module.returncode == 0 and "WPR005" in module.stdout
+    page = subprocess.run([str(python), "-m", "analyzer", "rule", "WPR013"], cwd=tmp_path, capture_output=True, text=True)
+    assert page.returncode == 0 and "## Observed" in page.stdout and "rest_forbidden" in page.stdout.split("## Observed")[1]

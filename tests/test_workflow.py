@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.cli import _Progress, main
+from analyzer.cli import main
+from analyzer.outputs import ProgressBar
 from analyzer.formatters.github import escape_data, escape_property
 from tests import sarif_check
 
@@ -57,9 +58,12 @@ def test_exclude_replaces_and_extend_exclude_adds(demo: Path, capsys) -> None:
 @pytest.mark.parametrize(
     "content, message",
     [
-        ('selct = ["WPR005"]\n', "unknown key 'selct' (allowed: select, ignore, per-path-ignores, exclude, extend-exclude, fail-on, scan-bundles)"),
+        ('selct = ["WPR005"]\n', "unknown key 'selct' (did you mean 'select'?); allowed: select, extend-select, ignore, per-path-ignores, exclude, extend-exclude, fail-on, scan-bundles"),
+        ('fail_on = "error"\n', "unknown key 'fail_on' (did you mean 'fail-on'?)"),
         ('fail-on = "sometimes"\n', "'fail-on' is 'sometimes'; allowed: error, warning, note, never"),
-        ('ignore = ["XYZ9"]\n', "'ignore' has an unknown rule code or prefix 'XYZ9'"),
+        ('ignore = ["XYZ9"]\n', "'ignore' has an unknown rule 'XYZ9' (see 'wp-rest-lint rules')"),
+        ('ignore = ["WPR16"]\n', "'ignore' has an unknown rule 'WPR16' (did you mean 'WPR016'?)"),
+        ("select = []\n", "'select' is empty, so no rule would run"),
         ("select = 'WPR005'\n", "'select' must be a list of strings"),
         ("select = [\n", "not valid TOML"),
     ],
@@ -69,7 +73,8 @@ def test_bad_config_exits_2_naming_file_and_key(demo: Path, capsys, content: str
     config.write_text(content)
     assert main(["scan", str(demo)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"wp-rest-lint: error: {config}") and message in err and err.count("\n") == 1
+    assert err.startswith(f"wp-rest-lint: error: {config}: ") and message in err and err.count("\n") == 1
+    assert err.count(".wp-rest-lint.toml") == 1  # the file is named once
 
 
 def test_explicit_config(demo: Path, tmp_path: Path, capsys) -> None:
@@ -88,14 +93,14 @@ def test_suppressed_findings_never_reach_sarif(demo: Path, capsys) -> None:
     plugin = demo / "acme-forms.php"
     plugin.write_text(
         plugin.read_text().replace(
-            "'permission_callback' => 'acme_forms_allow', // expect: WPR005",
+            "'permission_callback' => 'acme_forms_allow',",
             "'permission_callback' => 'acme_forms_allow', // wp-rest-lint: ignore WPR005 -- settings are public on this site",
         )
     )
     main(["scan", str(demo), "--format", "sarif"])
     log = sarif_check.assert_valid_sarif(capsys.readouterr().out)
     lines = {(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in log["runs"][0]["results"]}
-    assert ("WPR005", 30) not in lines and ("WPR005", 44) in lines
+    assert ("WPR005", 30) not in lines and ("WPR005/informational", 44) in lines
     assert not any("suppressions" in r for r in log["runs"][0]["results"])
     assert main(["scan", str(demo), "--statistics"]) == 1
     assert "(1 suppressed)" in capsys.readouterr().out
@@ -113,7 +118,7 @@ def test_baseline_survives_code_moving_and_reports_only_new_and_stale(demo: Path
     # Code moves: twenty lines inserted at the top shift every finding down; nothing becomes "new".
     text = text.replace("defined( 'ABSPATH' ) || exit;", "defined( 'ABSPATH' ) || exit;\n" + "// moved\n" * 20)
     # A new bug, and one old bug fixed.
-    text = text.replace("'permission_callback' => false, // expect: WPR006", "'permission_callback' => 'acme_forms_can_manage',")
+    text = text.replace("'permission_callback' => false,", "'permission_callback' => 'acme_forms_can_manage',")
     text += "\nadd_filter( 'rest_authentication_errors', '__return_true' );\n"
     plugin.write_text(text)
     assert main(["scan", str(demo), "--baseline", str(baseline), "--format", "json"]) == 1
@@ -179,12 +184,13 @@ def test_only_files_reports_on_given_files_with_the_whole_plugin_analysed(demo: 
     capsys.readouterr()
 
 
-class _Tty:
-    def __init__(self) -> None:
+class _Stream:
+    def __init__(self, tty: bool) -> None:
         self.written = ""
+        self.tty = tty
 
     def isatty(self) -> bool:
-        return True
+        return self.tty
 
     def write(self, text: str) -> None:
         self.written += text
@@ -193,13 +199,134 @@ class _Tty:
         pass
 
 
-def test_progress_only_after_a_second_on_a_terminal(monkeypatch) -> None:
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_progress_bar_after_half_a_second_on_a_terminal(monkeypatch) -> None:
     monkeypatch.delenv("CI", raising=False)
-    stream = _Tty()
-    progress = _Progress(stream)
-    progress("parsing 3 files")
+    monkeypatch.delenv("TERM", raising=False)
+    stream, clock = _Stream(tty=True), _Clock()
+    bar = ProgressBar(stream, "wp-rest-lint", clock)
+    bar("parsing PHP", 3, 357)
     assert stream.written == ""  # fast scans print nothing
-    progress.start -= 2
-    progress("parsing 40 files")
-    progress.close()
-    assert stream.written == "\r\033[Kwp-rest-lint: parsing 40 files\r\033[K"
+    clock.now += 0.6
+    bar("parsing PHP", 120, 357)
+    bar("parsing PHP", 121, 357)  # redrawn at most every 0.1 s
+    clock.now += 0.2
+    bar("parsing PHP", 357, 357)
+    bar.close()
+    assert stream.written == (
+        "\r\033[Kwp-rest-lint: parsing PHP [########................] 120/357"
+        "\r\033[Kwp-rest-lint: parsing PHP [########################] 357/357"
+        "\r\033[K"
+    )
+
+
+@pytest.mark.parametrize("tty, env", [(False, {}), (True, {"CI": "true"}), (True, {"TERM": "dumb"})])
+def test_no_progress_bar_in_pipes_and_ci_logs(monkeypatch, tty: bool, env: dict[str, str]) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("TERM", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    stream, clock = _Stream(tty=tty), _Clock()
+    bar = ProgressBar(stream, "wp-rest-lint", clock)
+    clock.now += 5
+    bar("parsing PHP", 120, 357)
+    bar.close()
+    assert stream.written == ""
+
+
+def test_the_scan_reports_progress_while_it_parses(tmp_path: Path) -> None:
+    """A long scan tells the bar how far each phase is, file by file (core's first 7 s showed nothing)."""
+    from analyzer.scan import scan
+
+    for i in range(5):
+        (tmp_path / f"r{i}.php").write_text(f"<?php register_rest_route( 'a/v1', '/r{i}', array( 'methods' => 'GET', 'callback' => 'f', 'permission_callback' => '__return_true' ) );\n")
+    calls: list[tuple[str, int, int]] = []
+    scan([tmp_path], progress=lambda phase, done, total: calls.append((phase, done, total)))
+    assert [c for c in calls if c[0] == "parsing PHP"] == [("parsing PHP", n, 5) for n in range(1, 6)]
+    assert ("reading", 5, 5) in calls
+
+
+# --- rule selection composes like ruff's ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "config, argv, codes",
+    [
+        # --ignore on the command line adds to the configuration's ignore
+        ('ignore = ["WPR016"]\n', ["--ignore", "WPR001,WPR015"], {"WPR005", "WPR006", "WPR007"}),
+        # --select replaces the configuration's selection (and its ignore)
+        ('select = ["WPR00"]\nignore = ["WPR016"]\n', ["--select", "WPR016"], {"WPR016"}),
+        # --extend-select adds to it
+        ('select = ["WPR005"]\n', ["--extend-select", "WPR007"], {"WPR005", "WPR007"}),
+        # a rule name works where a code does, here and in the configuration
+        ('ignore = ["nonce-wrong-action"]\n', ["--select", "public-write-route,WPR001,rest-route-not-found"], {"WPR001", "WPR005", "WPR015"}),
+        ('select = ["public-write-route"]\n', [], {"WPR005"}),
+        # a more specific select in the same layer beats a broader ignore
+        ("", ["--select", "WPR005", "--ignore", "WPR00"], {"WPR005"}),
+        ("", ["--select", "ALL", "--ignore", "WPR00"], {"WPR015", "WPR016"}),
+    ],
+)
+def test_selection_composes_with_the_configuration(demo: Path, capsys, config: str, argv: list[str], codes: set[str]) -> None:
+    (demo / ".wp-rest-lint.toml").write_text(config)
+    main(["scan", str(demo), "--format", "json", *argv])
+    assert {c for c, _, _ in _codes(capsys)} == codes
+
+
+# --- baselines ------------------------------------------------------------------------------------------
+
+
+def test_writing_a_baseline_over_itself_keeps_what_still_matches(demo: Path, tmp_path: Path, capsys) -> None:
+    baseline = tmp_path / "baseline.json"
+    assert main(["scan", str(demo), "--write-baseline", str(baseline)]) == 0
+    before = json.loads(baseline.read_text())["findings"]
+    assert len(before) == 9
+    plugin = demo / "acme-forms.php"
+    plugin.write_text(plugin.read_text().replace("'permission_callback' => false,", "'permission_callback' => 'acme_forms_can_manage',"))
+    assert main(["scan", str(demo), "--baseline", str(baseline), "--write-baseline", str(baseline)]) == 0
+    err = capsys.readouterr().err
+    assert "wrote 8 findings to the baseline" in err and "dropped 1 stale" in err
+    after = json.loads(baseline.read_text())["findings"]
+    assert [e for e in before if not (e["code"] == "WPR006" and e["path"] == "acme-forms.php")] == after
+    assert main(["scan", str(demo), "--baseline", str(baseline), "--format", "json"]) == 0
+    assert _codes(capsys) == []
+
+
+def test_a_baseline_written_for_some_rules_keeps_the_others(demo: Path, tmp_path: Path, capsys) -> None:
+    baseline = tmp_path / "baseline.json"
+    main(["scan", str(demo), "--write-baseline", str(baseline)])
+    main(["scan", str(demo), "--select", "WPR005", "--baseline", str(baseline), "--write-baseline", str(baseline)])
+    assert len(json.loads(baseline.read_text())["findings"]) == 9
+    capsys.readouterr()
+
+
+def test_stale_entries_only_for_rules_that_ran(demo: Path, tmp_path: Path, capsys) -> None:
+    baseline = tmp_path / "baseline.json"
+    main(["scan", str(demo), "--write-baseline", str(baseline)])
+    capsys.readouterr()
+    assert main(["scan", str(demo), "--select", "WPR005", "--baseline", str(baseline), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert _codes_from(captured.out) == [] and "stale" not in captured.err
+    # nor for files a pre-commit run does not report on
+    assert main(["scan", "--only-files", str(demo / "includes" / "permissions.php"), "--baseline", str(baseline)]) == 0
+    assert "stale" not in capsys.readouterr().err
+
+
+# --- --only-files with a folder ------------------------------------------------------------------------
+
+
+def test_only_files_with_a_folder_reports_the_files_under_it(demo: Path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(demo)
+    main(["scan", "--only-files", "includes", "--format", "json"])
+    assert {(c, p) for c, p, _ in _codes(capsys)} == {
+        ("WPR006", "includes/class-acme-forms-submissions-controller.php"),
+        ("WPR016", "includes/permissions.php"),
+    }
+    main(["scan", "--only-files", "includes/", "assets/js/admin.js", "--format", "json"])
+    assert {c for c, _, _ in _codes(capsys)} == {"WPR001", "WPR006", "WPR015", "WPR016"}

@@ -16,15 +16,38 @@ class OutputContext:
     uri_prefix: str = ""  # scan root relative to the git root, POSIX, for SARIF URIs: "plugins/acme/"
     color: bool = False
     root_label: str = "."  # the scan root as the user named it
+    srcroot_uri: str | None = None  # file:///…/ URI of the folder uri_prefix is relative to (SARIF %SRCROOT%)
+    category: str = "wp-rest-lint"  # SARIF automationDetails category: code scanning keeps one analysis per category
+
+
+# What each format is for; the order is the order of --help.
+DESCRIPTIONS = {
+    "text": "for people (default)",
+    "json": "documented JSON",
+    "sarif": "SARIF 2.1.0 for GitHub code scanning",
+    "github": "GitHub Actions annotations",
+    "gitlab": "GitLab Code Quality",
+    "checkstyle": "Checkstyle XML (cs2pr, Jenkins)",
+    "junit": "JUnit XML",
+    "markdown": "a Markdown table (GitHub job summary)",
+}
+FORMATS = tuple(DESCRIPTIONS)
 
 
 def _render(name: str) -> Callable[[ScanResult, OutputContext], str]:
-    from analyzer.formatters import github, json_format, sarif, text
+    from analyzer.formatters import checkstyle, github, gitlab, json_format, junit, markdown, sarif, text
 
-    return {"text": text.render, "json": json_format.render, "sarif": sarif.render, "github": github.render}[name]
-
-
-FORMATS = ("text", "json", "sarif", "github")
+    modules = {
+        "text": text,
+        "json": json_format,
+        "sarif": sarif,
+        "github": github,
+        "gitlab": gitlab,
+        "checkstyle": checkstyle,
+        "junit": junit,
+        "markdown": markdown,
+    }
+    return modules[name].render
 
 
 def render(name: str, result: ScanResult, context: OutputContext) -> str:

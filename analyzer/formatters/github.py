@@ -37,7 +37,7 @@ def render(result: ScanResult, context: OutputContext) -> str:
                 f"title={escape_property(title)}",
             ]
         )
-        lines.append(f"::{_COMMAND[finding.level]} {properties}::{escape_data(finding.plain_message())}")
+        lines.append(f"::{_COMMAND[finding.level]} {properties}::{escape_data(finding.plain_message(context.uri_prefix))}")
     for error in result.errors:
         lines.append(f"::warning file={escape_property(printable_path(context.uri_prefix + error.path))},title=wp-rest-lint::{escape_data(error.message)}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -9,8 +9,8 @@ are; an import of one of the plugin's own modules (a relative path) becomes an
 
 from __future__ import annotations
 
-import codecs
 import posixpath
+import re
 
 from analyzer.js.scopes import Binding, Scopes
 
@@ -38,10 +38,28 @@ def string_value(node) -> str | None:
     raw = node.text[1:-1]
     if b"\\" not in raw:
         return raw.decode("utf-8", "replace")
-    try:
-        return codecs.decode(raw, "unicode_escape").encode("latin-1").decode("utf-8", "replace")
-    except (UnicodeDecodeError, UnicodeEncodeError, ValueError):
-        return raw.decode("utf-8", "replace")
+    return unescape(raw)
+
+
+# A JS string escape, decoded as JS does (an unknown escape is the character itself); not Python's
+# unicode_escape, whose rules differ and which warns on escapes such as \$.
+_JS_ESCAPE = re.compile(r"\\(u\{[0-9A-Fa-f]+\}|u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|\r\n|.)", re.S)
+_JS_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0", "\n": "", "\r\n": "", "\u2028": "", "\u2029": ""}
+
+
+def _js_unescape(match: re.Match) -> str:
+    body = match.group(1)
+    if body in _JS_SIMPLE:
+        return _JS_SIMPLE[body]
+    if body[0] in "ux" and len(body) > 1:
+        code = int(body.strip("u{}x"), 16)
+        return chr(code) if code <= 0x10FFFF else body
+    return body
+
+
+def unescape(raw: bytes) -> str:
+    """JS source text with its escapes decoded (surrogate pairs joined)."""
+    return _JS_ESCAPE.sub(_js_unescape, raw.decode("utf-8", "replace")).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def module_target(specifier: str | None, importer: str):

@@ -11,11 +11,10 @@ classes and ``this`` in :mod:`analyzer.js.functions`. A global that is never dec
 from __future__ import annotations
 
 import bisect
-import codecs
 import re
 
 from analyzer.js import calls, ir, mutations
-from analyzer.js.bindings import JQUERY, named, string_value, text
+from analyzer.js.bindings import JQUERY, named, string_value, text, unescape
 from analyzer.js.functions import Functions
 from analyzer.js.scopes import Scopes
 from analyzer.source import SourceFile, Span
@@ -27,13 +26,6 @@ _WRAPPERS = frozenset({"parenthesized_expression", "await_expression", "as_expre
 GLOBAL_OBJECTS = frozenset({"window", "globalThis", "self"})
 _CAMEL = re.compile(r"[A-Z]")
 _PLACEHOLDER = re.compile(rb"_{3,}")
-
-
-def _unescape(raw: bytes) -> str:
-    try:
-        return codecs.decode(raw, "unicode_escape")
-    except (UnicodeDecodeError, ValueError):
-        return raw.decode("utf-8", "replace")
 
 
 def kebab(name: str) -> str:
@@ -216,7 +208,7 @@ class ValueExtractor:
                 if child.type == "string_fragment":
                     parts.extend(self._fragment(child))
                 else:  # an escape sequence
-                    parts.append(ir.Lit(self.span(child), _unescape(child.text)))
+                    parts.append(ir.Lit(self.span(child), unescape(child.text)))
             parts = [p for p in parts if not (isinstance(p, ir.Lit) and p.value == "")]  # a line continuation
             if len(parts) == 1:  # '<?php echo $x ?>': the printed value itself
                 return ir.Lit(span, parts[0].value) if isinstance(parts[0], ir.Lit) else parts[0]

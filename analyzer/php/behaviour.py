@@ -1,8 +1,9 @@
 """What a callback body does, as far as REST permissions are concerned.
 
 Pure functions over :class:`~analyzer.php.ir.FunctionFact` and the symbol table: does it always return
-``true``, does it check the current user, does it verify a credential carried by the request, can it
-return a value such as ``0`` / ``''`` / ``[]`` that core treats as a grant.
+``true``, does it check the current user, can it return a value such as ``0`` / ``''`` / ``[]`` that core
+treats as a grant, which branches run only when a test passed. Credentials (what a check verifies, and
+whether it stops a stranger) are :mod:`analyzer.php.credentials`' job.
 """
 
 from __future__ import annotations
@@ -86,99 +87,6 @@ def find_call(fn: ir.FunctionFact, index: SymbolIndex, names: frozenset[str], de
     return None
 
 
-_VERIFIERS = wordpress.CREDENTIAL_CHECK_FUNCTIONS | wordpress.USER_CHECK_FUNCTIONS
-_DYING_CHECKS = frozenset({"check_ajax_referer", "check_admin_referer"})  # they die themselves on failure
-
-
-def _credential_read(expr: ir.Expr | None, fn: ir.FunctionFact) -> str | None:
-    """The name of a credential-like request value read in ``expr`` (a header, a param, ``$_SERVER``),
-    following variables to what was assigned to them."""
-    stack = [expr]
-    seen_vars: set[str] = set()
-    while stack:
-        node = stack.pop()
-        name = None
-        if isinstance(node, ir.MethodCall) and node.name.lower() in ("get_header", "get_param") and node.args:
-            arg = node.args[0].value
-            name = arg.value if isinstance(arg, ir.Lit) and isinstance(arg.value, str) else None
-        elif isinstance(node, ir.Sub) and isinstance(node.base, ir.Var) and node.base.name in ("_SERVER", "_COOKIE", "_GET", "_POST", "_REQUEST"):
-            name = node.key.value if isinstance(node.key, ir.Lit) and isinstance(node.key.value, str) else None
-        if name is not None and any(word in name.lower() for word in wordpress.CREDENTIAL_WORDS):
-            return name
-        if isinstance(node, ir.Var) and node.name not in seen_vars:
-            seen_vars.add(node.name)
-            stack.append(_last_assignment(fn, node.name))
-        if isinstance(node, ir.Expr):
-            for slot in node.__slots__:
-                child = getattr(node, slot, None)
-                if isinstance(child, ir.Expr):
-                    stack.append(child)
-                elif isinstance(child, tuple):
-                    stack.extend(getattr(item, "value", item) for item in child if isinstance(item, (ir.Expr, ir.Arg)))
-    return None
-
-
-_VERIFYING_WORDS = ("verify", "validate", "decode", "authenticate", "check")
-
-
-def credential_check(fn: ir.FunctionFact, index: SymbolIndex) -> Evidence | None:
-    """A gate in ``fn``: a nonce, token, signature or capability test whose failure ends the request
-    (``if ( ! wp_verify_nonce( … ) ) return new WP_Error( … );``), a verification whose exception is caught
-    and answered, a credential the request must carry, or a check that dies by itself.
-
-    A verification function merely called (to mint a token, to choose a post status) is not a gate.
-    """
-
-    def is_test(call) -> bool:
-        if _call_name(call) in _VERIFIERS:
-            return True
-        helper = _target(fn, call, index)
-        return helper is not None and find_call(helper, index, _VERIFIERS) is not None
-
-    for guard in fn.guards:
-        polarity = test_polarity(guard.condition, is_test, fn=fn)
-        stops = _stops(fn, guard.body_start, guard.body_end)
-        if polarity == "negative" and stops:
-            return Evidence(_describe_test(guard.condition, fn), guard.condition.span)
-        if polarity is None and stops:
-            name = _credential_read(guard.condition, fn)
-            if name is not None:
-                return Evidence(f"a check of the request's '{name}'", guard.condition.span)
-    for attempt in fn.tries:
-        if not any(_stops(fn, start, end) for start, end in attempt.catches):
-            continue
-        for site in fn.calls:
-            if attempt.body_start <= site.offset < attempt.body_end:
-                name = _call_name(site.call)
-                if is_test(site.call) or any(word in name for word in _VERIFYING_WORDS):
-                    return Evidence(f"{site.call.name}()", site.call.span)
-    for site in fn.calls:
-        if _call_name(site.call) in _DYING_CHECKS:
-            return Evidence(f"{site.call.name}()", site.call.span)
-    return None
-
-
-def _describe_test(condition: ir.Expr, fn: ir.FunctionFact) -> str:
-    stack = [condition]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ir.Call) and _call_name(node) in ("is_wp_error", "empty") and node.args:
-            stack.append(node.args[0].value)
-            continue
-        if isinstance(node, (ir.Call, ir.MethodCall, ir.StaticCall)):
-            return f"{node.name}()"
-        if isinstance(node, ir.Var):
-            assigned = _last_assignment(fn, node.name)
-            if assigned is not None:
-                stack.append(assigned)
-            continue
-        for slot in getattr(node, "__slots__", ()):
-            child = getattr(node, slot, None)
-            if isinstance(child, ir.Expr):
-                stack.append(child)
-    return "a check"
-
-
 def _last_assignment(fn: ir.FunctionFact, name: str) -> ir.Expr | None:
     found = None
     for assign in fn.assignments:
@@ -189,51 +97,54 @@ def _last_assignment(fn: ir.FunctionFact, name: str) -> ir.Expr | None:
 
 def non_boolean_reason(expr: ir.Expr | None, fn: ir.FunctionFact, depth: int = 0) -> str | None:
     """Why ``expr`` can evaluate to 0, '' or [] (which core treats as a grant), or None."""
+    sources = non_boolean_sources(expr, fn, depth)
+    return sources[0][0] if sources else None
+
+
+def non_boolean_sources(expr: ir.Expr | None, fn: ir.FunctionFact, depth: int = 0) -> list[tuple[str, ir.Expr]]:
+    """Every part of ``expr`` that can make it 0, '' or [] (both sides of ``??``, each branch of a ternary,
+    through variables), with the reason: a caller that proves one part boolean still sees the others."""
     if expr is None or depth > 6:
-        return None
+        return []
     if isinstance(expr, ir.Lit):
         v = expr.value
         if v is not True and v is not False and v is not None and not v and not isinstance(v, bool):
-            return f"the literal {v!r}" if v != "" else "an empty string"
+            return [(f"the literal {v!r}" if v != "" else "an empty string", expr)]
         if v == "0":
-            return "the string '0'"
-        return None
+            return [("the string '0'", expr)]
+        return []
     if isinstance(expr, ir.Arr):
-        return "an array" if not expr.items else None
+        return [("an array", expr)] if not expr.items else []
     if isinstance(expr, ir.Call):
         name = _call_name(expr)
         if name in wordpress.NON_BOOLEAN_FUNCTIONS:
-            return f"{expr.name}(), which can return 0, '' or []"
-        return None
+            return [(f"{expr.name}(), which can return 0, '' or []", expr)]
+        return []
     if isinstance(expr, ir.MethodCall):
         if expr.name.lower() in wordpress.NON_BOOLEAN_METHODS:
-            return f"->{expr.name}(), which can return '' or null"
-        return None
+            return [(f"->{expr.name}(), which can return '' or null", expr)]
+        return []
     if isinstance(expr, ir.Prop):
         if expr.name == "ID":
-            return "a user ID, which is 0 for visitors"
-        return None
+            return [("a user ID, which is 0 for visitors", expr)]
+        return []
     if isinstance(expr, ir.Cast):
         if expr.type in ("int", "integer", "string", "array", "float", "double"):
-            return f"an ({expr.type}) cast"
-        return None
+            return [(f"an ({expr.type}) cast", expr)]
+        return []
     if isinstance(expr, ir.Op):
         if expr.op in ("+", "-", "*", "%", "/", "**", "&", "|", "^"):
-            return f"arithmetic ({expr.op})"
+            return [(f"arithmetic ({expr.op})", expr)]
         if expr.op in ("??", "?:"):
-            return non_boolean_reason(expr.left, fn, depth + 1) or non_boolean_reason(expr.right, fn, depth + 1)
-        return None
+            return non_boolean_sources(expr.left, fn, depth + 1) + non_boolean_sources(expr.right, fn, depth + 1)
+        return []
     if isinstance(expr, ir.Ternary):
-        branches = [expr.condition if expr.then is None else expr.then, expr.otherwise]
-        for branch in branches:
-            reason = non_boolean_reason(branch, fn, depth + 1)
-            if reason is not None:
-                return reason
-        return None
+        then = expr.condition if expr.then is None else expr.then
+        return non_boolean_sources(then, fn, depth + 1) + non_boolean_sources(expr.otherwise, fn, depth + 1)
     if isinstance(expr, ir.Var):
         assigned = _last_assignment(fn, expr.name)
-        return non_boolean_reason(assigned, fn, depth + 1) if assigned is not None else None
-    return None
+        return non_boolean_sources(assigned, fn, depth + 1) if assigned is not None else []
+    return []
 
 
 def non_boolean_returns(fn: ir.FunctionFact) -> list[tuple[ir.Return, str]]:
@@ -276,38 +187,60 @@ def may_answer_true(expr: ir.Expr | None, fn: ir.FunctionFact, depth: int = 0) -
     return None
 
 
-def checked_before(fn: ir.FunctionFact, offset: int, index: SymbolIndex, names: frozenset[str]) -> Evidence | None:
-    """A call of ``names`` made before byte ``offset`` of ``fn`` — directly or inside a helper called there."""
-    for site in fn.calls:
-        if site.offset >= offset:
-            break
-        if _call_name(site.call) in names:
-            return Evidence(f"{site.call.name}()", site.call.span)
-    for site in fn.calls:
-        if site.offset >= offset:
-            break
-        helper = _target(fn, site.call, index)
-        if helper is not None:
-            found = find_call(helper, index, names)
-            if found is not None:
-                return found
-    return None
-
-
-def unchecked_true_returns(fn: ir.FunctionFact, index: SymbolIndex) -> list[tuple[ir.Return, str]]:
-    """Returns of a ``rest_authentication_errors`` callback that can answer ``true`` on the cookie alone.
+def true_returns(fn: ir.FunctionFact) -> list[tuple[ir.Return, str]]:
+    """Returns of a ``rest_authentication_errors`` callback that can answer ``true``, and how.
 
     ``true`` tells core the request is authenticated, and rest_cookie_check_errors then returns early
-    without reading the nonce (§1.2). A return preceded by a verification of something the request carries
-    (a token, a signature, a nonce) is not flagged; one reached before that verification is.
+    without reading the nonce (§1.2). Whether a credential of the request is verified first is the model's
+    question (PluginModel.unchecked_true_returns).
     """
     found = []
     for ret in fn.returns:
         why = may_answer_true(ret.value, fn)
-        if why is None:
-            continue
-        if checked_before(fn, ret.offset, index, wordpress.CREDENTIAL_CHECK_FUNCTIONS) is None:
+        if why is not None:
             found.append((ret, why))
+    return found
+
+
+def swallowed_errors(fn: ir.FunctionFact) -> list[ir.Return]:
+    """Returns of a late ``rest_authentication_errors`` callback that replace an error core already returned
+    (``rest_cookie_invalid_nonce``) with ``null``, ``true`` or ``false``: a ``WP_Error`` result is tested and the
+    branch answers something else — unless the user is dropped to 0 first, which is what core does without a
+    nonce anyway."""
+    if not fn.params:
+        return []
+    result = fn.params[0].name
+
+    def about_error(node: ir.Expr) -> bool:
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, ir.Call) and _call_name(current) == "is_wp_error" and current.args:
+                arg = current.args[0].value
+                if isinstance(arg, ir.Var) and arg.name == result:
+                    return True
+            if isinstance(current, ir.Lit) and current.value == "rest_cookie_invalid_nonce":
+                return True
+            for slot in getattr(current, "__slots__", ()):
+                child = getattr(current, slot, None)
+                if isinstance(child, ir.Expr):
+                    stack.append(child)
+        return False
+
+    def erases(value: ir.Expr | None) -> bool:
+        return isinstance(value, ir.Lit) and value.value in (None, True, False)
+
+    dropped = [site.offset for site in fn.calls if _call_name(site.call) == "wp_set_current_user"]
+    found = []
+    for ret in fn.returns:
+        value = ret.value
+        if isinstance(value, ir.Ternary) and value.then is not None and about_error(value.condition) and erases(value.then):
+            found.append(ret)
+            continue
+        if not erases(value) or any(offset < ret.offset for offset in dropped):
+            continue
+        if any(guard.body_start <= ret.offset < guard.body_end and about_error(guard.condition) for guard in fn.guards):
+            found.append(ret)
     return found
 
 
@@ -337,6 +270,8 @@ def test_polarity(condition: ir.Expr, is_test, depth: int = 0, fn: ir.FunctionFa
             return "positive"
         if condition.op in ("||", "or") and "negative" in sides:
             return "negative"
+        if condition.op in ("===", "==", "!==", "!=") and is_test(condition):
+            return "positive" if condition.op in ("===", "==") else "negative"  # the comparison is the check
         if condition.op in ("===", "==", "!==", "!="):
             literal = condition.right if isinstance(condition.right, ir.Lit) else condition.left if isinstance(condition.left, ir.Lit) else None
             test = next((side for side in sides if side), None)
@@ -348,10 +283,10 @@ def test_polarity(condition: ir.Expr, is_test, depth: int = 0, fn: ir.FunctionFa
 
 
 def _capability_test(call) -> bool:
-    return _call_name(call) in wordpress.CAPABILITY_CHECK_FUNCTIONS
+    return isinstance(call, (ir.Call, ir.MethodCall, ir.StaticCall)) and _call_name(call) in wordpress.CAPABILITY_CHECK_FUNCTIONS
 
 
-def _stops(fn: ir.FunctionFact, start: int, end: int) -> bool:
+def stops(fn: ir.FunctionFact, start: int, end: int) -> bool:
     """Code in the byte range ``[start, end)`` of ``fn`` ends the request or the callback: a return (of any
     value — an error, a 401 response, an error array) or an exit."""
     return any(start <= offset < end for offset in fn.exit_offsets) or any(start <= r.offset < end for r in fn.returns)
@@ -364,6 +299,6 @@ def only_checked_users_reach(fn: ir.FunctionFact, ret: ir.Return) -> bool:
         polarity = test_polarity(guard.condition, _capability_test, fn=fn)
         if polarity == "positive" and guard.body_start <= ret.offset < guard.body_end:
             return True
-        if polarity == "negative" and guard.body_end <= ret.offset and _stops(fn, guard.body_start, guard.body_end):
+        if polarity == "negative" and guard.body_end <= ret.offset and stops(fn, guard.body_start, guard.body_end):
             return True
     return False

@@ -144,8 +144,10 @@ def merge_arrays(arrays: list[Value], span: Span | None) -> Value:
 class Evaluator:
     """Evaluates IR expressions; one instance per model, with a step budget per top-level call."""
 
-    def __init__(self, index: SymbolIndex) -> None:
+    def __init__(self, index: SymbolIndex, hooks=None) -> None:
         self.index = index
+        self.hooks = hooks  # analyzer.php.hooks.HookIndex: the plugin's own filters, for apply_filters()
+        self.filtered_hooks: set[str] = set()  # hooks apply_filters() was evaluated on (demand-driven parsing)
         self._steps = 0
         self._active: set[tuple] = set()
 
@@ -222,7 +224,68 @@ class Evaluator:
         return ObjectV(expr.span, self._scope_class(expr.cls, env))
 
     def _eval_Ternary(self, expr: ir.Ternary, env: Env) -> Value:
-        return unknown("conditional value", expr.span)
+        truth = self.truth(expr.condition, env)
+        if truth is None:
+            return unknown("conditional value", expr.span)
+        if expr.then is None:  # a ?: b
+            return self.eval(expr.condition, env) if truth else self.eval(expr.otherwise, env)
+        return self.eval(expr.then if truth else expr.otherwise, env)
+
+    def truth(self, condition: ir.Expr, env: Env) -> bool | None:
+        """Whether ``condition`` holds, when the evaluator can tell: ``isset()``, ``empty()``,
+        ``is_callable()``, ``is_array()``, ``!``, ``&&``, ``||``, ``===`` of known values, a known value."""
+        if isinstance(condition, ir.Unary) and condition.op == "!":
+            inner = self.truth(condition.operand, env)
+            return None if inner is None else not inner
+        if isinstance(condition, ir.Op) and condition.op in ("&&", "and", "||", "or"):
+            left, right = self.truth(condition.left, env), self.truth(condition.right, env)
+            if condition.op in ("&&", "and"):
+                return False if False in (left, right) else (True if left and right else None)
+            return True if True in (left, right) else (False if left is False and right is False else None)
+        if isinstance(condition, ir.Op) and condition.op in ("===", "!==", "==", "!="):
+            left, right = self.eval(condition.left, env), self.eval(condition.right, env)
+            if not (isinstance(left, Known) and isinstance(right, Known)):
+                return None
+            equal = left.value == right.value and (condition.op in ("==", "!=") or type(left.value) is type(right.value))
+            return equal if condition.op in ("===", "==") else not equal
+        if isinstance(condition, ir.Call):
+            name = condition.name.rsplit("\\", 1)[-1].lower()
+            values = self._args(condition.args, env)
+            if name == "isset":
+                if any(isinstance(v, Unknown) for v in values):
+                    return None
+                return all(not (isinstance(v, Known) and v.value is None) for v in values)
+            if name == "empty" and len(values) == 1:
+                return None if _truthy(values[0]) is None else not _truthy(values[0])
+            if name == "is_array" and len(values) == 1:
+                return None if isinstance(values[0], Unknown) else isinstance(values[0], ArrayV)
+            if name == "is_string" and len(values) == 1:
+                return isinstance(values[0].value, str) if isinstance(values[0], Known) else (False if isinstance(values[0], (ArrayV, ClosureV, ObjectV)) else None)
+            if name == "is_callable" and len(values) == 1:
+                return self._callable(values[0])
+            return None
+        return _truthy(self.eval(condition, env))
+
+    def _callable(self, value: Value) -> bool | None:
+        if isinstance(value, ClosureV):
+            return True
+        if isinstance(value, Known):
+            if not isinstance(value.value, str) or not value.value:
+                return False
+            text = value.value.lstrip("\\")
+            if "::" in text:
+                cls, _, method = text.partition("::")
+                return True if self.index.method(cls, method) is not None else None
+            return True if self.index.function(text) is not None or text.lower() in wordpress.CALLABLE_CORE_NAMES else None
+        if isinstance(value, ArrayV):
+            if len(value.items) != 2:
+                return False
+            target, method = value.items[0][1], value.items[1][1]
+            cls = target.cls if isinstance(target, ObjectV) else target.value if isinstance(target, Known) and isinstance(target.value, str) else None
+            if cls and isinstance(method, Known) and isinstance(method.value, str) and self.index.method(cls, method.value) is not None:
+                return True
+            return None
+        return None
 
     def _eval_Op(self, expr: ir.Op, env: Env) -> Value:
         if expr.op == "+":
@@ -236,7 +299,9 @@ class Evaluator:
             return unknown("operator +", expr.span)
         if expr.op == "??":
             left = self.eval(expr.left, env)
-            if isinstance(left, Known) and left.value is not None:
+            if isinstance(left, Known) and left.value is None:
+                return self.eval(expr.right, env)  # unset or null: the fallback
+            if not isinstance(left, Unknown):
                 return left
         return unknown(f"operator {expr.op}", expr.span)
 
@@ -277,6 +342,8 @@ class Evaluator:
             return Known(expr.span, env.function.name)
         if upper == "__METHOD__" and env.function.name:
             return Known(expr.span, f"{env.class_name}::{env.function.name}" if env.class_name else env.function.name)
+        if upper in wordpress.PHP_CONSTANTS:
+            return Known(expr.span, wordpress.PHP_CONSTANTS[upper])
         fact = self.index.constant(name, env.function.namespace)
         if fact is None:
             return unknown(f"constant {name} not defined in the plugin", expr.span)
@@ -434,7 +501,7 @@ class Evaluator:
             value = self.eval(base.value, env.at(base.offset))
         elif bound:
             value = env.bindings[name]
-        elif name in fn.uses and fn.parent_key is not None:
+        elif (name in fn.uses or fn.kind == "arrow") and fn.parent_key is not None:  # arrow functions capture all
             parent = self.index.by_key.get(fn.parent_key)
             if parent is None:
                 return unknown(f"${name} from an unknown scope", span)
@@ -525,6 +592,8 @@ class Evaluator:
             if name == "absint" and isinstance(value, Known):
                 return Known(expr.span, abs(value.value))
             return value
+        if name in ("apply_filters", "apply_filters_ref_array") and self.hooks is not None and len(expr.args) >= 2:
+            return self._filtered(expr, env)
         if name in wordpress.OPAQUE_FUNCTIONS:
             return unknown(f"value of {name}()", expr.span)
         fn = self.index.function(expr.name, env.function.namespace)
@@ -548,19 +617,46 @@ class Evaluator:
             return unknown(f"method {expr.name} not found", expr.span)
         return self.call(fn, expr.args, env, cls if expr.scope != "parent" else env.class_name, expr.span)
 
+    def _filtered(self, expr: ir.Call, env: Env) -> Value:
+        """``apply_filters( 'hook', $value, … )``: the value the plugin ships, passed through the plugin's own
+        callbacks on that hook in priority order (what other plugins add is not known, as everywhere)."""
+        hook = php_string(self.eval(expr.args[0].value, env))
+        if expr.name.rsplit("\\", 1)[-1].lower() == "apply_filters_ref_array":
+            passed = self.eval(expr.args[1].value, env)
+            value = passed.items[0][1] if isinstance(passed, ArrayV) and passed.items else unknown("filtered value", expr.span)
+        else:
+            value = self.eval(expr.args[1].value, env)
+        if hook is None:
+            return unknown("value of apply_filters() on a hook not known", expr.span)
+        self.filtered_hooks.add(hook)
+        for callback in self.hooks.callbacks(hook):
+            fn = callback.function
+            if not fn.params:
+                continue
+            value = self.returned(fn, {fn.params[0].name: value}, callback.class_name, expr.span, env.depth)
+            if isinstance(value, Unknown):
+                return value
+        return value
+
     def call(self, fn: ir.FunctionFact, args: tuple[ir.Arg, ...], env: Env, class_name: str | None, span: Span) -> Value:
         """The value a plugin helper returns, with its parameters bound to the caller's arguments."""
+        if ("call", fn.key) in self._active:
+            return unknown("recursive helper", span)
+        return self.returned(fn, self.bind(fn, args, env), class_name, span, env.depth)
+
+    def returned(self, fn: ir.FunctionFact, bindings: dict[str, Value], class_name: str | None, span: Span, depth: int) -> Value:
+        """The value ``fn`` returns with its parameters bound to ``bindings``: the one value all its returns
+        agree on, else unknown."""
         guard = ("call", fn.key)
         if guard in self._active:
             return unknown("recursive helper", span)
-        bindings = self.bind(fn, args, env)
         returns = [r for r in fn.returns if r.value is not None]
         if not returns:
             return unknown(f"{fn.display_name} returns nothing known", span)
         self._active.add(guard)
         try:
             # Returns are evaluated after every assignment of the body (return offsets are not kept).
-            inner = Env(fn, class_name or fn.class_name, 1 << 62, bindings, env.depth + 1, {p: -1 for p in bindings})
+            inner = Env(fn, class_name or fn.class_name, 1 << 62, bindings, depth + 1, {p: -1 for p in bindings})
             values = [self.eval(ret.value, inner) for ret in returns]
             first = values[0]
             if all(v == first for v in values[1:]):
@@ -583,6 +679,17 @@ class Evaluator:
             elif param.default is not None:
                 bindings[param.name] = self.eval(param.default, Env(fn, fn.class_name, 0, {}, env.depth + 1))
         return bindings
+
+
+def _truthy(value: Value) -> bool | None:
+    """PHP's truthiness of a value the evaluator knows; None when it cannot tell."""
+    if isinstance(value, Known):
+        return bool(value.value) and value.value != "0"
+    if isinstance(value, ArrayV):
+        return bool(value.items) if value.complete or value.items else None
+    if isinstance(value, (ClosureV, ObjectV)):
+        return True
+    return None
 
 
 def _to_int(value: Value, span: Span) -> Value:

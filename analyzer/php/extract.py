@@ -8,7 +8,6 @@ RecursionError.
 
 from __future__ import annotations
 
-import codecs
 import re
 
 from analyzer import queries, suppressions, wordpress
@@ -17,6 +16,12 @@ from analyzer.source import SourceFile
 
 MAX_DEPTH = 64  # expression nesting converted before giving up with Opaque (and reporting the file)
 
+_INCLUDES = {
+    "include_expression": "include",
+    "include_once_expression": "include_once",
+    "require_expression": "require",
+    "require_once_expression": "require_once",
+}
 FUNCTION_NODES = frozenset({"function_definition", "method_declaration", "anonymous_function", "arrow_function"})
 CLASS_NODES = frozenset({"class_declaration", "trait_declaration", "interface_declaration", "enum_declaration"})
 # tree-sitter-php 0.25 cannot parse a class constant named NAMESPACE (``const NAMESPACE = 'acme/v1';``,
@@ -251,6 +256,13 @@ class _FileExtractor:
             return ir.New(span, self._class_ref(cls, node.start_byte), self._args(args))
         if t in ("anonymous_function", "arrow_function"):
             return ir.Closure(span, self.function(node))
+        if t in _INCLUDES:
+            operand = _named(node)
+            return ir.Call(span, _INCLUDES[t], (ir.Arg(self.expr(operand[-1])),) if operand else ())
+        if t == "unset_statement":
+            return ir.Call(span, "unset", tuple(ir.Arg(self.expr(c)) for c in _named(node)))
+        if t == "shell_command_expression":
+            return ir.Call(span, "shell_exec", (ir.Arg(self._interpolated(node, span)),))
         return ir.Opaque(span, t)
 
     @staticmethod
@@ -448,6 +460,8 @@ class _FileExtractor:
             key=(self.source.path, node.start_byte),
             parent_key=parent_key,
             statics=tuple(_text(n) for n in bucket.get("static", ())),
+            dynamic_calls=self._dynamic_calls(bucket),
+            loops=tuple(loop for loop in map(self._foreach, bucket.get("foreach", ())) if loop is not None),
         )
 
     def _params(self, node) -> tuple[ir.Param, ...]:
@@ -471,6 +485,31 @@ class _FileExtractor:
             if isinstance(call, (ir.Call, ir.MethodCall, ir.StaticCall)):
                 sites.append(ir.CallSite(call, node.start_byte))
         return tuple(sites)
+
+    def _dynamic_calls(self, bucket) -> tuple[ir.DynamicCall, ...]:
+        """Calls (and ``new``) whose target is computed: ``$fn()``, ``$this->$m()``, ``new $class()``."""
+        found = []
+        for node in [*bucket.get("call", ()), *bucket.get("new", ())]:
+            if not isinstance(self.expr(node), ir.Opaque):
+                continue
+            if node.type == "function_call_expression":
+                callee = node.child_by_field_name("function")
+            elif node.type == "object_creation_expression":
+                callee = next((c for c in _named(node) if c.type not in ("arguments", "name", "qualified_name")), None)
+            else:
+                callee = node.child_by_field_name("name")
+            args = node.child_by_field_name("arguments") or next((c for c in _named(node) if c.type == "arguments"), None)
+            text = " ".join(_text(node).split())
+            found.append(
+                ir.DynamicCall(
+                    text if len(text) <= 60 else text[:57] + "…",
+                    self.source.span_of(node),
+                    node.start_byte,
+                    self._args(args),
+                    self.expr(callee) if callee is not None and callee.type == "variable_name" else None,
+                )
+            )
+        return tuple(found)
 
     @staticmethod
     def _exit_calls(bucket) -> list[int]:
@@ -520,6 +559,15 @@ class _FileExtractor:
         for node in bucket.get("assign", ()):
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if left is None or right is None:
+                continue
+            if left.type == "list_literal":  # list( $a, $b ) = $v / [ 'k' => $a ] = $v: each variable gets its element
+                value = self.expr(right)
+                for key, element in _list_targets(left):
+                    target = self.expr(element)
+                    if isinstance(target, (ir.Var, ir.Sub, ir.Prop)):
+                        span = self.source.span_of(element)
+                        key_expr = self.expr(key) if key is not None else ir.Lit(span, _list_index(left, element))
+                        assigns.append(ir.Assign(target, ir.Sub(span, value, key_expr), node.start_byte))
                 continue
             target = self.expr(left)
             if not isinstance(target, (ir.Var, ir.Sub, ir.Prop, ir.StaticProp)):
@@ -668,20 +716,25 @@ class _FileExtractor:
         parent = node.parent
         while parent is not None and parent.type not in FUNCTION_NODES:
             if parent.type == "foreach_statement":
-                named = [c for c in _named(parent) if parent.field_name_for_child(_child_index(parent, c)) != "body"]
-                if named:
-                    source = self.expr(named[0])
-                    key = value = None
-                    binding = named[1] if len(named) > 1 else None
-                    if binding is not None and binding.type == "pair":
-                        k, v = _named(binding)[0], _named(binding)[-1]
-                        key = _text(k)[1:] if k.type == "variable_name" else None
-                        value = _var_name(v)
-                    elif binding is not None:
-                        value = _var_name(binding)
-                    chain.append(ir.Foreach(source, key, value, self.source.span_of(parent), parent.start_byte))
+                loop = self._foreach(parent)
+                if loop is not None:
+                    chain.append(loop)
             parent = parent.parent
         return tuple(reversed(chain))
+
+    def _foreach(self, node) -> ir.Foreach | None:
+        named = [c for c in _named(node) if node.field_name_for_child(_child_index(node, c)) != "body"]
+        if not named:
+            return None
+        key = value = None
+        binding = named[1] if len(named) > 1 else None
+        if binding is not None and binding.type == "pair":
+            k, v = _named(binding)[0], _named(binding)[-1]
+            key = _text(k)[1:] if k.type == "variable_name" else None
+            value = _var_name(v)
+        elif binding is not None:
+            value = _var_name(binding)
+        return ir.Foreach(self.expr(named[0]), key, value, self.source.span_of(node), node.start_byte)
 
     def _outputs(self, captures):
         """``echo`` / ``print`` values and ``<?= … ?>`` expressions, with the HTML that precedes their block."""
@@ -769,6 +822,26 @@ def _forms(data: bytes) -> tuple[ir.FormRange, ...]:
     return tuple(found)
 
 
+def _list_targets(node):
+    """(key node or None, target node) for each slot of a list() / [ … ] destructuring."""
+    for child in _named(node):
+        if child.type == "pair" and len(_named(child)) >= 2:
+            yield _named(child)[0], _named(child)[-1]
+        elif child.type in ("variable_name", "subscript_expression", "member_access_expression"):
+            yield None, child
+
+
+def _list_index(node, element) -> int:
+    """The position of ``element`` among the unkeyed slots of a destructuring (empty slots count)."""
+    index = 0
+    for child in node.children:
+        if child.id == element.id:
+            return index
+        if child.type == ",":
+            index += 1
+    return index
+
+
 def _innermost(pool: list, node):
     """The innermost node of ``pool`` (sorted by start) strictly containing ``node``; None if none."""
     best = None
@@ -812,11 +885,25 @@ def _const_name(name: str) -> str:
     return "NAMESPACE" if name == NAMESPACE_PLACEHOLDER else name
 
 
+_PHP_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "e": "\x1b", "f": "\f", "\\": "\\", "$": "$", '"': '"'}
+
+
 def _decode_escape(raw: bytes) -> str:
+    """One escape sequence of a double-quoted PHP string, as PHP reads it: an unknown one (``\\d`` in a
+    route regex) stays as written. Not Python's unicode_escape, whose rules differ (and warn on ``\\$``)."""
+    body = raw[1:].decode("utf-8", "replace")
     try:
-        return codecs.decode(raw, "unicode_escape") if not raw.startswith(b"\\u") else chr(int(raw[3:-1], 16))
-    except (UnicodeDecodeError, ValueError):
-        return raw.decode("utf-8", "replace")
+        if body in _PHP_ESCAPES:
+            return _PHP_ESCAPES[body]
+        if body.startswith("u{") and body.endswith("}"):
+            return chr(int(body[2:-1], 16))
+        if body[:1] == "x" and 2 <= len(body) <= 3:
+            return chr(int(body[1:], 16))
+        if body.isdigit() and len(body) <= 3 and "8" not in body and "9" not in body:
+            return chr(int(body, 8) & 0xFF)
+    except ValueError:
+        pass
+    return raw.decode("utf-8", "replace")
 
 
 def extract(source: SourceFile, tree) -> ir.PhpFacts:

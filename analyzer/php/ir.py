@@ -216,6 +216,18 @@ class CallSite:
 
 
 @dataclass(frozen=True, slots=True)
+class DynamicCall:
+    """A call whose target is computed at run time (``$fn()``, ``$this->$method()``, ``$class::$m()``,
+    ``new $class()``): the analyzer cannot tell what runs, so an endpoint reaching it has unknown effects."""
+
+    description: str  # the call as written, shortened
+    span: Span
+    offset: int
+    args: tuple[Arg, ...] = ()
+    callee: Expr | None = None  # the computed callee (``$fn``), when it is a plain expression
+
+
+@dataclass(frozen=True, slots=True)
 class Creation:
     """A ``new Class( … )`` made directly in a function body: binds the constructor's parameters."""
 
@@ -261,6 +273,8 @@ class FunctionFact:
     key: tuple[str, int] = ("", 0)  # (path, start byte): identifies the function within the scan
     parent_key: tuple[str, int] | None = None  # the lexically enclosing function, for closures
     statics: tuple[str, ...] = ()  # ``static $name`` variables: they keep their value across calls
+    dynamic_calls: tuple[DynamicCall, ...] = ()  # calls whose target is computed at run time
+    loops: tuple[Foreach, ...] = ()  # foreach statements directly in the body: they bind variables
 
     @property
     def display_name(self) -> str:

@@ -41,6 +41,7 @@ from analyzer.client import REST_ACTION, NonceSource
 from analyzer.findings import Finding, Related, ref
 from analyzer.model import PluginModel
 from analyzer.php.scripts import DEFAULT_ACTION, NonceV
+from analyzer.rules._claims import COOKIE_NONCE_FAILS
 from analyzer.rules._client import nonce_evidence
 from analyzer.rules.base import Rule
 
@@ -89,13 +90,13 @@ def check(model: PluginModel) -> Iterator[Finding]:
             else:
                 continue
             message, related = _message(where, nonce)
-            yield Finding(RULE.code, RULE.level, message, placement.span, related)
+            yield Finding(RULE.code, RULE.level, message, placement.span, related, claim=COOKIE_NONCE_FAILS)
     for facts in client.js_files:
         for middleware in facts.middlewares:
             nonce = client.nonce_source(middleware.value)
             if nonce is not None and nonce.wrong_action:
                 message, related = _message("apiFetch's nonce middleware is given a nonce that", nonce)
-                yield Finding(RULE.code, RULE.level, message, middleware.span, related)
+                yield Finding(RULE.code, RULE.level, message, middleware.span, related, claim=COOKIE_NONCE_FAILS)
     for middleware in client.php.middlewares:
         value = middleware.value
         if isinstance(value, NonceV) and value.action is not None and value.action != REST_ACTION:
@@ -108,4 +109,5 @@ def check(model: PluginModel) -> Iterator[Finding]:
                 f"cookie-nonce). {_FIX}",
                 middleware.span,
                 (Related(value.creation, f"wp_create_nonce: {action}"),),
+                claim=COOKIE_NONCE_FAILS,
             )

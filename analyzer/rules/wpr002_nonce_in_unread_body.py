@@ -43,8 +43,10 @@ from collections.abc import Iterator
 from analyzer.client import FORM_KEY, nonce_like_key
 from analyzer.findings import Finding
 from analyzer.model import PluginModel
+from analyzer.rules import _claims
 from analyzer.rules._client import nonce_evidence
 from analyzer.rules.base import Rule
+from analyzer.rules.wpr013_nonce_missing import needs_user
 
 RULE = Rule(
     code="WPR002",
@@ -91,12 +93,14 @@ def check(model: PluginModel) -> Iterator[Finding]:
                 if beacon
                 else "Send it as the X-WP-Nonce header."
             )
+            claim, answer = _claims.visitor_answer(model, list(request.endpoints), needs_user)
             yield Finding(
                 RULE.code,
                 RULE.level,
                 f"The nonce under '{key}'{evidence} travels in {why}; the request sends no X-WP-Nonce header "
-                f"and no _wpnonce query, so core sees no nonce and runs it as user 0 (stage: anonymous: 200 as a "
-                f"visitor, 401 rest_forbidden on capability checks). {fix}",
+                f"and no _wpnonce query, so core sees no nonce and runs it as user 0 (stage: anonymous: {answer}). "
+                f"{fix}",
                 placement.span,
                 related,
+                claim=claim,
             )

@@ -39,6 +39,7 @@ from analyzer.findings import Finding
 from analyzer.js import ir as js
 from analyzer.js.requests import literal_string
 from analyzer.model import PluginModel
+from analyzer.rules._claims import NO_COOKIE, WITH_CREDENTIALS_ELSEWHERE, WORKS
 from analyzer.rules.base import Rule
 
 RULE = Rule(
@@ -72,14 +73,14 @@ def check(model: PluginModel) -> Iterator[Finding]:
             if r.credentials is not None and credentials is None:
                 continue  # computed: not known
             if credentials == "omit":
-                yield Finding(RULE.code, "error", f"credentials: 'omit' drops the login cookie, but the request sends a nonce, which then fails with {_STAGE}. Use credentials: 'same-origin' (or drop the nonce for an anonymous request).", r.credentials.span)
+                yield Finding(RULE.code, "error", f"credentials: 'omit' drops the login cookie, but the request sends a nonce, which then fails with {_STAGE}. Use credentials: 'same-origin' (or drop the nonce for an anonymous request).", r.credentials.span, claim=NO_COOKIE)
             elif credentials == "same-origin" and cross:
-                yield Finding(RULE.code, "warning", f"credentials: 'same-origin' sends no cookie to {request.url.host}, but the request sends a nonce: {_STAGE}. Use credentials: 'include' (and a same-site host), or the localized REST root.", r.credentials.span)
+                yield Finding(RULE.code, "warning", f"credentials: 'same-origin' sends no cookie to {request.url.host}, but the request sends a nonce: {_STAGE}. Use credentials: 'include' (and a same-site host), or the localized REST root.", r.credentials.span, claim=NO_COOKIE)
             elif credentials is None and r.complete:
                 if cross:
-                    yield Finding(RULE.code, "warning", f"This fetch sends a nonce to {request.url.host} with no credentials option; the default 'same-origin' sends no cookie cross-origin, so it fails with {_STAGE}. Add credentials: 'include', or use the localized REST root.", r.span)
+                    yield Finding(RULE.code, "warning", f"This fetch sends a nonce to {request.url.host} with no credentials option; the default 'same-origin' sends no cookie cross-origin, so it fails with {_STAGE}. Add credentials: 'include' (the browser sends the cookie only to a host on the same site), or use the localized REST root.", r.span, claim=NO_COOKIE)
                 elif cross is False or request.url.kind == "rest":
-                    yield Finding(RULE.code, "note", "This fetch sends a nonce with no credentials option; the default 'same-origin' sends the login cookie to this site in every current browser, but say so: add credentials: 'same-origin'.", r.span)
+                    yield Finding(RULE.code, "note", "This fetch sends a nonce with no credentials option; the default 'same-origin' sends the login cookie to this site in every current browser, but say so: add credentials: 'same-origin'.", r.span, claim=WORKS)
         elif r.transport in ("xhr", "jquery", "axios") and cross:
             if r.with_credentials is not None:
                 value = r.with_credentials.value
@@ -87,4 +88,4 @@ def check(model: PluginModel) -> Iterator[Finding]:
                     continue  # true, or computed: not reported
             if not r.complete:
                 continue
-            yield Finding(RULE.code, "warning", f"This request sends a nonce to {request.url.host} without withCredentials, so no cookie goes with it: {_STAGE}. Set withCredentials (xhrFields: {{ withCredentials: true }} for jQuery), or use the localized REST root.", r.span)
+            yield Finding(RULE.code, "warning", f"This request sends a nonce to {request.url.host} without withCredentials, so no cookie goes with it: {_STAGE}. Set withCredentials (xhrFields: {{ withCredentials: true }} for jQuery; the browser sends the cookie only to a host on the same site), or use the localized REST root.", r.span, claim=NO_COOKIE)

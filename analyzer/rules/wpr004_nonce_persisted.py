@@ -43,6 +43,7 @@ from analyzer.model import PluginModel
 from analyzer.php import ir
 from analyzer.php.evaluate import ArrayV, Env, Value
 from analyzer.php.scripts import STORE_FUNCTIONS, NonceV
+from analyzer.rules._claims import COOKIE_NONCE_FAILS
 from analyzer.rules._client import nonce_evidence
 from analyzer.rules.base import Rule
 
@@ -78,7 +79,7 @@ def check(model: PluginModel) -> Iterator[Finding]:
             if nonce is None or nonce.kind in ("stored", "literal"):
                 continue
             evidence, related = nonce_evidence(nonce)
-            yield Finding(RULE.code, RULE.level, f"A nonce ({nonce.via or 'a nonce'}){evidence} is written to {write.store}; {_STALE}. Read the nonce the page prints each time instead.", write.span, related)
+            yield Finding(RULE.code, RULE.level, f"A nonce ({nonce.via or 'a nonce'}){evidence} is written to {write.store}; {_STALE}. Read the nonce the page prints each time instead.", write.span, related, claim=COOKIE_NONCE_FAILS)
     reported = set()
     for request in client.requests:
         for placement in request.placements:
@@ -87,10 +88,10 @@ def check(model: PluginModel) -> Iterator[Finding]:
                 continue
             if nonce.kind == "stored" and nonce.channel not in reported:
                 reported.add(nonce.channel)
-                yield Finding(RULE.code, RULE.level, f"The request's nonce is read back from {nonce.via}; a stored nonce is stale once the session changes: {_STALE}. Use the nonce the current page prints.", nonce.channel)
+                yield Finding(RULE.code, RULE.level, f"The request's nonce is read back from {nonce.via}; a stored nonce is stale once the session changes: {_STALE}. Use the nonce the current page prints.", nonce.channel, claim=COOKIE_NONCE_FAILS)
             elif nonce.kind == "literal" and placement.span not in reported:
                 reported.add(placement.span)
-                yield Finding(RULE.code, RULE.level, f"A hard-coded nonce {nonce.via} is sent; it was valid for one user and session only: {_STALE}. Print a fresh wp_create_nonce( 'wp_rest' ) into the page.", placement.span)
+                yield Finding(RULE.code, RULE.level, f"A hard-coded nonce {nonce.via} is sent; it was valid for one user and session only: {_STALE}. Print a fresh wp_create_nonce( 'wp_rest' ) into the page.", placement.span, claim=COOKIE_NONCE_FAILS)
     for creation in client.php.nonces:
         scope = creation.scope
         # A static memo lives for one PHP request, where the user seldom changes; it matters for the REST
@@ -106,6 +107,7 @@ def check(model: PluginModel) -> Iterator[Finding]:
                     f"(one user's, one tick's): under a persistent process or object cache it is served to others and goes "
                     f"stale: {_STALE}. Call wp_create_nonce() each time.",
                     creation.value.creation,
+                    claim=COOKIE_NONCE_FAILS,
                 )
     for call in client.php.calls:
         position = STORE_FUNCTIONS.get(call.name)
@@ -122,4 +124,5 @@ def check(model: PluginModel) -> Iterator[Finding]:
             f"{call.name}() stores a {ref(1, 'wp_create_nonce() result')}; a nonce belongs to one user, session and 12-hour tick, so the stored copy is wrong for everyone else and soon for its owner: {_STALE}. Create the nonce when the page is rendered.",
             call.call.span,
             (Related(nonce.creation, "wp_create_nonce"),),
+            claim=COOKIE_NONCE_FAILS,
         )

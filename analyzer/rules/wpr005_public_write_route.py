@@ -5,16 +5,30 @@ whose `permission_callback` always grants: `'__return_true'`, a closure or arrow
 `true`, or a named function or method (`'my_fn'`, `'Class::m'`, `[ $this, 'm' ]`, `[ self::class, 'm' ]`)
 whose body only returns `true`.
 
-A write route that is public by design — its `callback` verifies a nonce, token, signature or capability
-itself and stops the request when it fails (`if ( ! wp_verify_nonce( … ) ) return new WP_Error( … );`;
-contact forms, beacons, webhooks) — is reported as a `note` that says so. A verification function that is
-merely called (to mint a token, to pick a post status) does not make a route public by design.
+How loud depends on what the route's `callback` can do, followed through the plugin's own functions,
+methods, closures and hooks (RULES.md "How loud"):
+
+| what the callback can reach before a credential is checked | level |
+|---|---|
+| a privileged effect: site options, users / roles / log-in cookies, posts or meta of a post the request chooses, terms, others' comments, plugins and themes, files, write SQL on core tables or built from request data, a request to a URL or mail to an address the request supplies, code execution | **error**, naming the effect and its line |
+| a call the analyzer cannot follow (a function outside the plugin, a method of an object it cannot resolve, a computed callee) | **warning**, naming it |
+| only the plugin's own records (its own table, a counter, a transient, mail to a fixed address, a comment held for moderation) or nothing | **note**: public intake by design |
+| anything, after a credential the visitor cannot obtain — a nonce, a capability, a password, a signature, a request value compared with a secret kept on the server — checked in the callback, in a helper that ends the request, in a required argument's `validate_callback`, or in a `rest_pre_dispatch` / `rest_request_before_callbacks` / `rest_authentication_errors` filter scoped to the route | **note**, naming the check |
+
+A "secret" the plugin itself prints to every visitor (localized into a front-end script, echoed into a
+page or a `data-*` attribute) or writes in its own source is no credential: the route keeps the level of its
+effects, and the message shows where the value is printed. A login check (`is_user_logged_in()`) keeps out
+visitors without an account but not subscribers: it does not lower a privileged effect. Writes to options or
+meta count as the plugin's own records only when the request chooses neither the key nor the object, or when
+the value is read from the same key first (a counter, a list the plugin appends to).
 
 ## Why is this bad?
 Failure stage: **permission**. Core calls the permission callback and lets the request through on any value
 but `false`, `null` or a `WP_Error`; `true` lets everyone through. Without a nonce the request runs as user
-0, so an anonymous visitor can create, change or delete whatever the callback touches: no 401, no 403,
-just `200`. Core itself uses `__return_true` only on read routes and authorizes inside the callback.
+0, so an anonymous visitor can do whatever the callback does: no 401, no 403, just `200`. Core itself uses
+`__return_true` only on read routes and authorizes inside the callback. A public route that only takes in
+what visitors send (an analytics beacon, a reaction, a sign-up) is fine by design and is a note; one that
+changes the site for a stranger is the hole this rule exists for.
 
 Read-only routes with `__return_true` are public on purpose and are not reported.
 
@@ -22,7 +36,7 @@ Read-only routes with `__return_true` are public on purpose and are not reported
 ```php
 register_rest_route( 'acme/v1', '/settings', array(
     'methods'             => WP_REST_Server::EDITABLE,
-    'callback'            => 'acme_save_settings',
+    'callback'            => 'acme_save_settings', // calls update_option( 'acme_settings', $request->get_json_params() )
     'permission_callback' => '__return_true',
 ) );
 ```
@@ -37,8 +51,9 @@ register_rest_route( 'acme/v1', '/settings', array(
     },
 ) );
 ```
-If the route must stay public, verify what the request carries (a signature, a token, a nonce) at the top of
-the callback, and suppress the note with a reason.
+A route that must stay public (a webhook, a beacon, a form) should verify what the request carries — a
+signature or token compared with `hash_equals()` against a secret only the server knows — before it changes
+anything, or only write the plugin's own records; validate every field and rate-limit it.
 
 ## References
 - [Adding Custom Endpoints: Permissions Callback](https://developer.wordpress.org/rest-api/extending-the-rest-api/adding-custom-endpoints/#permissions-callback)
@@ -52,10 +67,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from analyzer import wordpress
-from analyzer.findings import Finding, Related, ref
+from analyzer import wordpress_effects as wpe
+from analyzer.findings import LEVEL_RANK, Claim, Finding, Related, ref
 from analyzer.model import PluginModel, RestEndpoint
 from analyzer.php import behaviour
-from analyzer.rules import _text
+from analyzer.rules import _exposure, _text
 from analyzer.rules.base import Rule
 
 RULE = Rule(
@@ -64,14 +80,24 @@ RULE = Rule(
     summary="A write route's permission_callback always grants: anyone can call it.",
     level="error",
     confidence="high",
-    queries=("php/rest_routes",),
+    queries=("php/rest_routes", "php/auth_filters"),  # auth_filters: dispatch filters that may check a credential
     cwe=(862,),
     security_severity="8.1",
-    levels="error; note when the callback verifies the request itself",
+    levels="error when the callback reaches a privileged effect; warning when it reaches a call the analyzer cannot "
+    "follow; note for public intake (own records only) and after a credential",
     references=(
         "https://developer.wordpress.org/rest-api/extending-the-rest-api/adding-custom-endpoints/#permissions-callback",
         "https://cwe.mitre.org/data/definitions/862.html",
     ),
+)
+
+# An anonymous request passes the permission stage and the callback runs as user 0 (unless the callback
+# refuses it after a credential check, which then answers with its own error).
+_ANYONE = Claim("permission", status=200, user="visitor")
+
+CAPABILITY_FIX = (
+    "Check a capability in the permission_callback, e.g. 'permission_callback' => function () { return "
+    "current_user_can( 'manage_options' ); }"
 )
 
 
@@ -85,6 +111,15 @@ def _always_grants(endpoint: RestEndpoint) -> bool:
     return cb.function is not None and behaviour.always_true(cb.function)
 
 
+def level_of(exposure) -> str:
+    """RULES.md "How loud" for a route anyone can call."""
+    if exposure.cls == wpe.PRIVILEGED:
+        return "error"
+    if exposure.cls == wpe.UNKNOWN:
+        return "warning"
+    return "note"
+
+
 def check(model: PluginModel) -> Iterator[Finding]:
     by_location: dict[object, list[RestEndpoint]] = defaultdict(list)
     for endpoint in model.rest_endpoints:
@@ -94,40 +129,44 @@ def check(model: PluginModel) -> Iterator[Finding]:
     for span, endpoints in by_location.items():
         # Each route behind this permission_callback is judged on its own callback: one shared
         # '__return_true' must not let a verified webhook excuse an unverified sibling.
-        verified: list[tuple[RestEndpoint, object]] = []
-        unverified: list[RestEndpoint] = []
-        for endpoint in endpoints:
-            handler = endpoint.callback
-            gate = model.credential_check(handler.function) if handler is not None and handler.function is not None else None
-            if gate is None:
-                unverified.append(endpoint)
-            else:
-                verified.append((endpoint, gate))
-        first = (unverified or [e for e, _ in verified])[0]
-        cb = first.permission.callback
-        assert cb is not None
-        related: list[Related] = []
-        if cb.function is not None and cb.function.kind in ("function", "method"):
-            related.append(Related(cb.function.span, f"{_text.callback(cb)} only returns true"))
-            grants = f"{ref(1, _text.callback(cb))} only returns true"
-        else:
-            grants = f"{_text.callback(cb)} always returns true"
-        related.append(Related(first.registration, f"{_text.route(first)} is registered here"))
+        judged = [(e, model.exposure(e)) for e in endpoints]
+        level = max((level_of(x) for _, x in judged), key=LEVEL_RANK.__getitem__)
+        same = [(e, x) for e, x in judged if level_of(x) == level]
+        first, exposure = same[0]
+        yield _finding(first, [e for e, _ in same], exposure, level, span)
 
-        if unverified:
-            message = (
-                f"{_text.routes(unverified)} accepts writes from anyone: its permission_callback {grants}, so core "
-                f"lets every request through at the permission stage and anonymous visitors run the callback as "
-                f"user 0. Check a capability instead, e.g. 'permission_callback' => fn() => "
-                f"current_user_can( 'edit_posts' )."
-            )
-            yield Finding(RULE.code, RULE.level, message, span, tuple(related))
-            continue
-        gate = verified[0][1]
-        related.append(Related(gate.span, f"the callback stops the request unless {gate.description} passes"))
-        message = (
-            f"{_text.routes([e for e, _ in verified])} is public by design: its permission_callback {grants}, and "
-            f"the callback stops the request unless {ref(len(related), gate.description)} passes. Keep that check "
-            f"first in the callback; suppress this note with a reason if anonymous writes are intended."
-        )
-        yield Finding(RULE.code, "note", message, span, tuple(related))
+
+def _finding(first: RestEndpoint, endpoints: list[RestEndpoint], exposure, level: str, span) -> Finding:
+    cb = first.permission.callback
+    assert cb is not None
+    related: list[Related] = []
+    if cb.function is not None and cb.function.kind in ("function", "method"):
+        related.append(Related(cb.function.span, f"{_text.callback(cb)} only returns true"))
+        grants = f"{ref(1, _text.callback(cb))} only returns true"
+    else:
+        grants = f"{_text.callback(cb)} always returns true"
+    related.append(Related(first.registration, f"{_text.route(first)} is registered here"))
+    phrases = _exposure.Phrases(related)
+    routes = _text.routes(endpoints)
+    if level == "error":
+        reach = _exposure.reach(phrases, exposure)
+        secret = _exposure.not_a_secret(phrases, exposure)
+        login = _exposure.login_only(phrases, exposure)
+        headline = f"{routes} accepts writes from anyone"
+        why = f"its permission_callback {grants}, so core lets every request through at the permission stage, and {reach}{login}.{secret}"
+        fix = CAPABILITY_FIX + (", or compare the request's token with a secret only the server holds" if secret else "") + "."
+    elif level == "warning":
+        headline = f"{routes} accepts writes from anyone"
+        why = f"its permission_callback {grants}, and {_exposure.reach(phrases, exposure)}"
+        fix = f"Make sure nothing it reaches changes what a stranger must not change, or {CAPABILITY_FIX[0].lower()}{CAPABILITY_FIX[1:]}."
+    elif exposure.credential is not None:
+        check = _exposure.credential(phrases, exposure)
+        headline = f"{routes} is public by design"
+        why = f"its permission_callback {grants}, and the request is refused unless {check} passes before the callback changes anything"
+        fix = "Keep that check first; suppress this note with a reason if anonymous writes are intended."
+    else:
+        headline = f"{routes} is public intake by design"
+        why = f"its permission_callback {grants}, and {_exposure.intake(phrases, exposure)}"
+        fix = f"Keep it that way: {_exposure.INTAKE_ADVICE}."
+    claim = None if exposure.credential is not None else _ANYONE
+    return Finding.explained(RULE.code, level, span, headline=headline, why=why, fix=fix, related=tuple(phrases.related), claim=claim)

@@ -56,8 +56,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from analyzer import wordpress
-from analyzer.findings import Finding, Related, ref
+from analyzer.findings import Claim, Finding, Related, ref
 from analyzer.model import AuthFilter, PluginModel
+from analyzer.php import behaviour
 from analyzer.rules.base import Rule
 
 RULE = Rule(
@@ -79,6 +80,27 @@ RULE = Rule(
 CORE_CHECK = "rest_cookie_check_errors"
 CORE_PRIORITY = 100
 
+# What a request from a logged-in browser gets. Without a nonce it keeps the cookie user (C1, C4): from the
+# plugin's own pages, from a same-site page's form, and from another site's form within 2 minutes of login
+# (Chromium's Lax+POST; later, and for cross-site fetch, the cookie is not sent).
+_COOKIE_ALONE = Claim(
+    "cookie-nonce",
+    user="logged-in",
+    when=(
+        ("same-site-form", Claim("cookie-nonce", user="logged-in")),
+        ("cross-site-form", Claim("cookie-nonce", user="logged-in")),
+        ("cross-site-form-late", Claim("anonymous", user="visitor")),
+    ),
+)
+# After core's check (priority > 100): no nonce still means user 0 (J1), but any _wpnonce keeps the user (J2).
+_FORGED_NONCE = Claim("anonymous", user="visitor", when=(("forged-nonce", Claim("cookie-nonce", user="logged-in")),))
+# A remove_filter that removes nothing: core's check stays, a nonce-less request runs as user 0 (C3).
+_CHECK_STAYS = Claim("anonymous", user="visitor")
+
+
+def _claim(priority: int | None) -> Claim:
+    return _FORGED_NONCE if priority is not None and priority > CORE_PRIORITY else _COOKIE_ALONE
+
 
 def _priority_effect(priority: int | None) -> str:
     if priority is None:
@@ -96,28 +118,59 @@ def _added(model: PluginModel, hook: AuthFilter) -> Iterator[Finding]:
     if cb is None:
         return
     effect = _priority_effect(hook.priority)
+    late = hook.priority is not None and hook.priority > CORE_PRIORITY
+    alone = "a logged-in user's cookie with any _wpnonce, even a forged one," if late else "a logged-in user's cookie alone"
     fix = "Send the wp_rest nonce (X-WP-Nonce) from the browser instead, or Application Passwords outside it."
     if cb.kind == "core" and cb.name in ("__return_true", "is_user_logged_in", "is_super_admin"):
         message = (
             f"add_filter( 'rest_authentication_errors', '{cb.name}' ) tells core every request is already "
-            f"authenticated ({effect}): a logged-in user's cookie alone then authenticates REST requests from any "
-            f"site (CSRF). {fix}"
+            f"authenticated ({effect}): {alone} then authenticates REST requests from any "
+            f"page the browser sends it from (CSRF: same-site pages always; in Chromium, other sites' forms within "
+            f"2 minutes of login; in browsers without SameSite=Lax by default, any site). {fix}"
         )
-        yield Finding(RULE.code, RULE.level, message, hook.span)
+        yield Finding(RULE.code, RULE.level, message, hook.span, claim=_claim(hook.priority))
+        return
+    if late and cb.kind == "core" and cb.name in ("__return_null", "__return_false"):
+        yield _swallowed(hook, None)
         return
     if cb.function is None or cb.function.name and cb.function.name.lower() in wordpress.CORE_AUTH_CALLBACKS:
         return
     returns = model.unchecked_true_returns(cb.function)
     if not returns:
+        swallowed = behaviour.swallowed_errors(cb.function) if hook.priority is None or late else []
+        if swallowed:
+            yield _swallowed(hook, swallowed[0])
         return
-    ret, why = returns[0]
-    related = (Related(ret.span, f"the callback can {why}"),)
+    ret, why, fake = returns[0]
+    related = [Related(ret.span, f"the callback can {why}")]
+    unverified = "without verifying anything the request carries"
+    if fake is not None and fake.kind in ("capability", "login"):
+        related.append(Related(fake.span, f"{fake.description}: the cookie alone passes it"))
+        unverified = f"after {ref(2, fake.description)}, which the login cookie alone passes"
+    elif fake is not None:
+        related.append(Related(fake.span, f"{fake.description}: no credential"))
+        where = f", printed at {fake.printed.path}:{fake.printed.line}" if fake.printed is not None else ""
+        unverified = f"after {ref(2, fake.description)}, which compares with no secret (a value anyone can read{where})"
     message = (
-        f"This rest_authentication_errors callback can {ref(1, why)} without verifying anything the request carries "
-        f"({effect}): the cookie alone then authenticates REST requests from any site (CSRF). Return $result "
-        f"(or a WP_Error) instead of true. {fix}"
+        f"This rest_authentication_errors callback can {ref(1, why)} {unverified} ({effect}): {alone} then "
+        f"authenticates REST requests from any page the browser sends it from (CSRF: same-site pages always; in "
+        f"Chromium, other sites' forms within 2 minutes of login). Return $result (or a WP_Error) instead of true. {fix}"
     )
-    yield Finding(RULE.code, RULE.level, message, hook.span, related)
+    yield Finding(RULE.code, RULE.level, message, hook.span, tuple(related), claim=_claim(hook.priority))
+
+
+def _swallowed(hook: AuthFilter, ret) -> Finding:
+    """A late callback that turns core's rest_cookie_invalid_nonce error into null / true / false (J2)."""
+    at = f"at priority {hook.priority}" if hook.priority is not None else "at a priority the analyzer cannot tell"
+    related = (Related(ret.span, "the error core returned is replaced here"),) if ret is not None else ()
+    what = ref(1, "answers with something other than the error") if ret is not None else "answers null"
+    message = (
+        f"This rest_authentication_errors callback runs {at}, after core's cookie-nonce check, and {what} when core "
+        f"has already refused the request with rest_cookie_invalid_nonce: a request carrying any _wpnonce, even a "
+        f"forged one, then runs as the logged-in user whose cookie the browser sent (CSRF). Return $result, or "
+        f"replace the error with another WP_Error."
+    )
+    return Finding(RULE.code, RULE.level, message, hook.span, related, claim=_FORGED_NONCE)
 
 
 def _removed(hook: AuthFilter) -> Iterator[Finding]:
@@ -126,10 +179,10 @@ def _removed(hook: AuthFilter) -> Iterator[Finding]:
             return
         message = (
             "remove_all_filters( 'rest_authentication_errors' ) also removes core's rest_cookie_check_errors, so the "
-            "cookie-nonce stage is gone and a cookie alone authenticates REST requests from any site (CSRF). Remove "
-            "only your own callbacks, by name and priority."
+            "cookie-nonce stage is gone and a cookie alone authenticates REST requests from any page the browser sends "
+            "it from (CSRF). Remove only your own callbacks, by name and priority."
         )
-        yield Finding(RULE.code, RULE.level, message, hook.span)
+        yield Finding(RULE.code, RULE.level, message, hook.span, claim=_COOKIE_ALONE)
         return
     cb = hook.callback
     if cb is None or cb.name.strip("'\\").lower() != CORE_CHECK:
@@ -145,10 +198,10 @@ def _removed(hook: AuthFilter) -> Iterator[Finding]:
     elif hook.priority == CORE_PRIORITY:
         message = (
             "remove_filter( 'rest_authentication_errors', 'rest_cookie_check_errors', 100 ) removes core's "
-            "cookie-nonce stage: a logged-in user's cookie alone then authenticates REST requests from any site "
-            "(CSRF). Keep the check and send the wp_rest nonce as X-WP-Nonce."
+            "cookie-nonce stage: a logged-in user's cookie alone then authenticates REST requests from any page the "
+            "browser sends it from (CSRF). Keep the check and send the wp_rest nonce as X-WP-Nonce."
         )
-        yield Finding(RULE.code, RULE.level, message, hook.span)
+        yield Finding(RULE.code, RULE.level, message, hook.span, claim=_COOKIE_ALONE)
     elif hook.priority is not None:
         at = "the default priority 10" if not hook.priority_given else f"priority {hook.priority}"
         message = (
@@ -156,7 +209,7 @@ def _removed(hook: AuthFilter) -> Iterator[Finding]:
             f"removes nothing (it returns false) and the nonce check stays. If the intent was to disable the check, "
             f"don't: send the wp_rest nonce instead; otherwise delete the call."
         )
-        yield Finding(RULE.code, "warning", message, hook.span)
+        yield Finding(RULE.code, "warning", message, hook.span, claim=_CHECK_STAYS)
 
 
 def check(model: PluginModel) -> Iterator[Finding]:

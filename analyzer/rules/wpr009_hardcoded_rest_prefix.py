@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzer.findings import Finding
+from analyzer.findings import Claim, Finding
 from analyzer.model import PluginModel
 from analyzer.php.evaluate import ArrayV, Env, Value
 from analyzer.php.scripts import JsonV, UrlV
@@ -58,7 +58,10 @@ RULE = Rule(
     levels="warning (every possibility uses the literal), note (only a fallback does)",
 )
 
-_BREAKS = "it breaks on plain permalinks, subdirectory installs and a filtered rest_url_prefix (404, stage: route)"
+_BREAKS = (
+    "on plain permalinks nothing routes it to the REST API (a 404 page or the front page as 200 HTML, depending on the "
+    "web server), and a subdirectory install or a filtered rest_url_prefix breaks it too (stage: route)"
+)
 _REMOTE = ("wp_remote_", "wp_safe_remote_")
 
 
@@ -110,21 +113,45 @@ def _php_prefixes(model: PluginModel) -> dict:
     return found
 
 
+# A literal /wp-json/ on a plain-permalink site: nothing routes it to the REST API, and what answers depends on
+# the web server (observed: PHP's built-in server serves the front page for any missing path).
+_NO_PREFIX = Claim(
+    "route",
+    when=(
+        ("apache", Claim("route", status=404)),
+        ("php-builtin", Claim("route", status=200, body="html")),
+    ),
+)
+# ?rest_route= works at a site's root on every permalink setting; it breaks where the site is not at the root.
+_ROOT_RELATIVE = Claim("route")
+
+
 def check(model: PluginModel) -> Iterator[Finding]:
+    fix = "Localize esc_url_raw( rest_url() ) and build on it, or use apiFetch( { path } )."
     for span, (text, primary, where) in _js_literals(model).items():
-        prefix = "?rest_route=" if text == "rest_route" else "/wp-json/"
-        if primary:
-            message = (
-                f"This site's REST URL ({where}) is built from a literal '{prefix}': {_BREAKS}. Localize "
-                f"esc_url_raw( rest_url() ) and build on it, or use apiFetch( {{ path }} )."
-            )
-            yield Finding(RULE.code, "warning", message, span)
-        else:
+        if not primary:
+            prefix = "?rest_route=" if text == "rest_route" else "/wp-json/"
             message = (
                 f"A literal '{prefix}' is the fallback when the localized REST root is missing: if it is ever used, "
                 f"{_BREAKS}. Make sure the root is always printed (rest_url()), and drop the fallback."
             )
-            yield Finding(RULE.code, "note", message, span)
+            yield Finding(RULE.code, "note", message, span, claim=_ROOT_RELATIVE if text == "rest_route" else _NO_PREFIX)
+        elif text == "rest_route":
+            message = (
+                "The URL is built from a literal '?rest_route=': it works at the root of a site on any permalink "
+                "setting, but not on a site installed in a subdirectory or a multisite subsite, where the request "
+                f"reaches another page or site (stage: route). {fix}"
+            )
+            yield Finding(RULE.code, "warning", message, span, claim=_ROOT_RELATIVE)
+        else:
+            message = (
+                "The URL is built from a literal '/wp-json/': on a site with plain permalinks no rewrite rule routes "
+                "it to the REST API, and what answers depends on the web server — Apache sends a 404 page, PHP's "
+                "built-in server (and servers that hand every path to index.php) the site's front page as 200 HTML, "
+                "so the JSON parse fails; a subdirectory install or a filtered rest_url_prefix breaks it too (stage: "
+                f"route). {fix}"
+            )
+            yield Finding(RULE.code, "warning", message, span, claim=_NO_PREFIX)
     for span, where in _php_prefixes(model).items():
         yield Finding(
             RULE.code,
@@ -132,4 +159,5 @@ def check(model: PluginModel) -> Iterator[Finding]:
             f"This site's REST URL is built from home_url() / site_url() and a literal '/wp-json' ({where}): {_BREAKS}. "
             f"Use rest_url( … ) (or get_rest_url()), which knows the site's permalinks and prefix.",
             span,
+            claim=_NO_PREFIX,
         )

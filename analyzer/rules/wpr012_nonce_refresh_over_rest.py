@@ -34,9 +34,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from analyzer.client import REST_ACTION
-from analyzer.findings import Finding, Related, ref
+from analyzer.findings import Claim, Finding, Related, ref
 from analyzer.model import PluginModel
 from analyzer.php.evaluate import Env, php_string
+from analyzer.rules._claims import COOKIE_NONCE_FAILS
 from analyzer.rules.base import Rule
 
 RULE = Rule(
@@ -48,6 +49,10 @@ RULE = Rule(
     queries=("php/scripts", "php/rest_routes"),
     references=("https://developer.wordpress.org/plugins/javascript/heartbeat-api/",),
 )
+
+
+# A logged-in user's admin-ajax request finds no wp_ajax_ handler: admin-ajax answers 400 with body 0.
+_NO_NONCE_FOR_USERS = Claim(status=400, body="0")
 
 
 def _within(fn, creation) -> bool:
@@ -83,6 +88,7 @@ def check(model: PluginModel) -> Iterator[Finding]:
                 f"?action=rest-nonce (GET) or Heartbeat's rest_nonce.",
                 creation.value.creation,
                 (Related(endpoint.registration, f"register_rest_route {endpoint.display_path}"),),
+                claim=COOKIE_NONCE_FAILS,
             )
     # wp_ajax_nopriv_X handlers with no wp_ajax_X twin
     hooks: dict[str, list] = {}
@@ -113,4 +119,5 @@ def check(model: PluginModel) -> Iterator[Finding]:
                     f"or refresh through admin-ajax ?action=rest-nonce.",
                     creation.value.creation,
                     (Related(call.call.span, f"add_action( '{hook}' )"),),
+                    claim=_NO_NONCE_FOR_USERS,
                 )

@@ -25,7 +25,9 @@ can never succeed. `check_ajax_referer()` and `check_admin_referer()` end a fail
 ## Use instead
 Core already verified the REST nonce; check the capability:
 ```php
-'permission_callback' => fn() => current_user_can( 'edit_posts' ),
+'permission_callback' => function () {
+    return current_user_can( 'edit_posts' );
+},
 ```
 
 ## References
@@ -38,7 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from analyzer.client import REST_ACTION
-from analyzer.findings import Finding
+from analyzer.findings import Claim, Finding
 from analyzer.model import PluginModel
 from analyzer.php import behaviour, ir
 from analyzer.php.evaluate import Env, Known
@@ -116,6 +118,12 @@ def _handlers(model: PluginModel) -> dict[tuple[str, int], str]:
     return found
 
 
+# check_ajax_referer() dies with -1 in an HTTP 200 (I1); a verify against another action always fails: with
+# the wp_rest nonce core wants, the permission callback says no (I3).
+_DIES = Claim("permission", status=200, body="-1")
+_ALWAYS_FAILS = Claim("permission", status=403, code="rest_forbidden")
+
+
 def check(model: PluginModel) -> Iterator[Finding]:
     client = model.client
     calls = [c for c in client.php.calls if c.name in ("wp_verify_nonce", "check_ajax_referer", "check_admin_referer")]
@@ -134,6 +142,7 @@ def check(model: PluginModel) -> Iterator[Finding]:
                 f"$_REQUEST and, when it fails, ends the request with die( '-1' ) — the client gets HTTP 200 with body -1 "
                 f"(stage: permission). Core already verified the REST nonce; check the user's capability instead.",
                 call.call.span,
+                claim=_DIES,
             )
             continue
         args = call.call.args
@@ -165,4 +174,5 @@ def check(model: PluginModel) -> Iterator[Finding]:
             f"core's check instead (403 rest_cookie_invalid_nonce). Stage: permission. Drop the check and test the "
             f"user's capability, or verify against 'wp_rest'.",
             call.call.span,
+            claim=_ALWAYS_FAILS,
         )

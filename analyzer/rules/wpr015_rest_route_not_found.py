@@ -33,7 +33,7 @@ import difflib
 from collections.abc import Iterator
 
 from analyzer.client import DYNAMIC
-from analyzer.findings import Finding, Related, ref
+from analyzer.findings import Claim, Finding, Related, ref
 from analyzer.model import PluginModel
 from analyzer.rules.base import Rule
 
@@ -46,6 +46,9 @@ RULE = Rule(
     queries=("php/scripts", "js/requests"),
     references=("https://developer.wordpress.org/rest-api/extending-the-rest-api/routes-and-endpoints/",),
 )
+
+
+_NO_ROUTE = Claim("route", status=404, code="rest_no_route")
 
 
 def check(model: PluginModel) -> Iterator[Finding]:
@@ -86,6 +89,7 @@ def _finding(model: PluginModel, r, namespace: str, shown: str, path: str | None
             f"{r.method} to the route's methods.",
             where,
             (Related(endpoint.registration, f"register_rest_route {endpoint.display_path}"),),
+            claim=_NO_ROUTE,
         )
         return
     candidates = [e for e in model.rest_endpoints if e.namespace and e.namespace.strip("/") == namespace and e.path]
@@ -101,4 +105,5 @@ def _finding(model: PluginModel, r, namespace: str, shown: str, path: str | None
         f"rest_no_route (stage: route). The nearest route is {ref(1, nearest.display_path)}.",
         where,
         (Related(nearest.registration, f"register_rest_route {nearest.display_path}"),),
+        claim=_NO_ROUTE,
     )

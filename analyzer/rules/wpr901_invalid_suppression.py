@@ -1,10 +1,12 @@
 r"""## What it does
-Reports a `wp-rest-lint: ignore` comment that does not name a rule code. Such a comment is refused: it
-suppresses nothing.
+Reports a `wp-rest-lint: ignore` comment that does not name a rule, or names one that does not exist
+(`ignore WPR16`, `ignore WPR999`, or words of a reason written without `--` before them). A comment that
+names no rule is refused: it suppresses nothing. Rules it names correctly still apply.
 
 ## Why is this bad?
 Failure stage: none — this is about the analyzer's own comments. A blanket suppression would hide every
-present and future finding on the line, including ones nobody has looked at.
+present and future finding on the line, including ones nobody has looked at; a mistyped rule hides
+nothing, so the finding it was written for is still reported and the comment misleads its reader.
 
 ## Example
 ```php
@@ -31,7 +33,7 @@ from analyzer.rules.base import Rule
 RULE = Rule(
     code="WPR901",
     name="invalid-suppression",
-    summary="A wp-rest-lint suppression comment names no rule code and is refused.",
+    summary="A wp-rest-lint suppression comment names no rule, or a rule that does not exist.",
     level="warning",
     confidence="very-high",
     queries=(),  # reported by the filter step from comment directives, not from model facts

@@ -6,6 +6,14 @@
 (member_call_expression) @call
 (nullsafe_member_call_expression) @call
 (scoped_call_expression) @call
+; include / require and `shell` commands run code: the extractor models them as calls named include …
+; and shell_exec, so the effect analysis sees them.
+(include_expression) @call
+(include_once_expression) @call
+(require_expression) @call
+(require_once_expression) @call
+(shell_command_expression) @call
+(unset_statement) @call
 (object_creation_expression) @new
 (assignment_expression) @assign
 (augmented_assignment_expression) @assign
@@ -15,6 +23,7 @@
 (if_statement) @if
 (else_if_clause) @if
 (try_statement) @try
+(foreach_statement) @foreach
 (echo_statement) @echo
 (print_intrinsic) @echo
 (php_tag) @open_tag

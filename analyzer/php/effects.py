@@ -1,0 +1,602 @@
+"""What an endpoint's callback can change: its effects, followed through the plugin's own code.
+
+From a route's ``callback`` the analysis follows plugin functions, methods (``$this->``, ``self::`` /
+``static::`` / ``parent::``, objects the evaluator resolves, inherited and trait methods), constructors of
+objects it creates, closures defined inside, callables handed to ``call_user_func`` / ``array_map`` …, and the
+plugin's own callbacks on hooks it fires — to a bounded depth, each function once per taint pattern, cycles
+cut. Every call that leaves the plugin is classed with :mod:`analyzer.wordpress_effects`; every call it cannot
+follow is an ``unknown`` effect that says what and where.
+
+Each :class:`Effect` keeps ``entry``: the byte offset, in the callback itself, of the statement through which
+it is reached, so a credential checked earlier in the callback can be told from one checked too late.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analyzer import wordpress_effects as wpe
+from analyzer.php import ir
+from analyzer.php.evaluate import ArrayV, ClosureV, Env, Evaluator, Known, ObjectV
+from analyzer.php.flow import Taint, assigned_values, same, walk
+from analyzer.php.flow import children as walk_children
+from analyzer.php.symbols import SymbolIndex
+from analyzer.source import Span
+
+MAX_DEPTH = 12  # plugin functions followed below a callback
+MAX_VISITS = 400  # functions analysed for one callback before the rest counts as unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """A state change (or an unknown) an endpoint's callback can reach."""
+
+    cls: str  # privileged | own | unknown (wordpress_effects)
+    area: str  # options, users, content, …; for unknown: "unresolved"
+    what: str  # the call, for messages: "update_option()"
+    why: str  # what makes it this class: "the option name comes from the request"
+    span: Span  # the call
+    entry: int = -1  # offset in the callback of the statement leading here (-1: unknown)
+
+    @property
+    def rank(self) -> int:
+        return wpe.RANK[self.cls]
+
+
+@dataclass(frozen=True, slots=True)
+class Effects:
+    """Everything one callback can change (state changes only; reads are left out)."""
+
+    effects: tuple[Effect, ...]
+    resolved: bool = True  # False: the callback itself could not be resolved
+
+    @property
+    def worst(self) -> Effect | None:
+        if not self.effects:
+            return None
+        return max(self.effects, key=lambda e: (e.rank, -e.span.line))
+
+    @property
+    def cls(self) -> str:
+        """The worst class: privileged, unknown, own, or none."""
+        worst = self.worst
+        return worst.cls if worst is not None else wpe.NONE
+
+    def of(self, cls: str) -> list[Effect]:
+        return [e for e in self.effects if e.cls == cls]
+
+
+def _arg(call, index: int | None) -> ir.Expr | None:
+    if index is None:
+        return None
+    positional = [a.value for a in call.args if a.name is None and not a.spread]
+    return positional[index] if index < len(positional) else None
+
+
+def _literal(expr: ir.Expr | None) -> str | None:
+    return expr.value if isinstance(expr, ir.Lit) and isinstance(expr.value, str) else None
+
+
+def _is_wpdb(obj: ir.Expr) -> bool:
+    if isinstance(obj, ir.Var):
+        return obj.name == "wpdb"
+    if isinstance(obj, ir.Prop):
+        return obj.name == "wpdb"
+    if isinstance(obj, ir.Sub) and isinstance(obj.base, ir.Var) and obj.base.name == "GLOBALS":
+        return _literal(obj.key) == "wpdb"
+    return False
+
+
+def _is_current_user(expr: ir.Expr | None) -> bool:
+    for node in walk(expr):
+        if isinstance(node, ir.Call) and node.name.rsplit("\\", 1)[-1].lower() in ("get_current_user_id", "wp_get_current_user"):
+            return True
+    return False
+
+
+class EffectAnalyzer:
+    """Effects of callbacks, with results per function cached across the endpoints of one model."""
+
+    def __init__(self, index: SymbolIndex, evaluator: Evaluator, hook_callbacks, readers=None) -> None:
+        self.index = index
+        self.readers = readers
+        self.evaluator = evaluator
+        self.hook_callbacks = hook_callbacks  # hook name -> plugin functions added to it (model)
+        self._closures: dict[tuple[str, int], list[ir.FunctionFact]] = {}
+        for fn in index.by_key.values():
+            if fn.parent_key is not None:
+                self._closures.setdefault(fn.parent_key, []).append(fn)
+        self._cache: dict[tuple, tuple[Effect, ...]] = {}
+
+    # --- entry point -----------------------------------------------------------------------------
+
+    def of_callback(self, fn: ir.FunctionFact, class_name: str | None) -> Effects:
+        """The effects ``fn`` can reach when WordPress calls it with the request as its first argument."""
+        self._visits = 0
+        tainted = frozenset(p.name for p in fn.params[:1])
+        found = self._function(fn, class_name, tainted, top=True, depth=0, active=set())
+        unique: dict[tuple, Effect] = {}
+        for effect in found:
+            unique.setdefault((effect.span, effect.cls, effect.area, effect.entry), effect)
+        return Effects(tuple(sorted(unique.values(), key=lambda e: (e.span, e.cls))))
+
+    # --- walking the plugin's code ----------------------------------------------------------------
+
+    def _function(self, fn, class_name, tainted, *, top: bool, depth: int, active: set) -> tuple[Effect, ...]:
+        key = (fn.key, class_name, tainted)
+        if not top and key in self._cache:
+            return self._cache[key]
+        if key in active:
+            return ()  # recursion: what the cycle reaches is collected on its first pass
+        self._visits += 1
+        if depth > MAX_DEPTH or self._visits > MAX_VISITS:
+            return (Effect(wpe.UNKNOWN, "unresolved", fn.display_name, "the call chain is too deep to follow", fn.span),)
+        active.add(key)
+        try:
+            taint = Taint(fn, tainted, self.readers)
+            found: list[Effect] = []
+
+            def add(effects, offset: int) -> None:
+                entry = offset if top else -1
+                found.extend(Effect(e.cls, e.area, e.what, e.why, e.span, entry) if top else e for e in effects)
+
+            for site in fn.calls:
+                add(self._call(fn, class_name, site.call, site.offset, taint, depth, active), site.offset)
+            for creation in fn.creations:
+                add(self._construct(fn, creation.new, taint, depth, active), creation.offset)
+            for dynamic in fn.dynamic_calls:
+                add(self._dynamic(fn, class_name, dynamic, taint, depth, active), dynamic.offset)
+            for closure in self._closures.get(fn.key, ()):
+                # A closure written in the body runs in this request (array_map, usort, a shutdown hook …).
+                inner = frozenset(n for n in closure.uses if n in taint.names) | frozenset(p.name for p in closure.params)
+                add(self._function(closure, class_name, inner, top=False, depth=depth + 1, active=active), closure.key[1])
+            result = tuple(found)
+        finally:
+            active.discard(key)
+        if not top:
+            self._cache[key] = result
+        return result
+
+    def _follow(self, target, class_name, call, fn, taint, depth, active, args=None) -> tuple[Effect, ...]:
+        """Effects of a plugin function called with ``call``'s arguments (tainted ones taint its parameters)."""
+        args = call.args if args is None else args
+        positional = [a for a in args if a.name is None and not a.spread]
+        named = {a.name: a for a in args if a.name}
+        spread = any(a.spread for a in args)
+        tainted = set()
+        for i, param in enumerate(target.params):
+            arg = named.get(param.name) or (positional[i] if i < len(positional) else None)
+            if (arg is not None and taint.tainted(arg.value)) or (spread and any(taint.tainted(a.value) for a in args if a.spread)):
+                tainted.add(param.name)
+            if param.variadic and any(taint.tainted(a.value) for a in positional[i:]):
+                tainted.add(param.name)
+        return self._function(target, class_name, frozenset(tainted), top=False, depth=depth + 1, active=active)
+
+    def _call(self, fn, class_name, call, offset, taint, depth, active) -> tuple[Effect, ...]:
+        if isinstance(call, ir.Call):
+            return self._function_call(fn, class_name, call, taint, depth, active)
+        if isinstance(call, ir.MethodCall):
+            return self._method_call(fn, class_name, call, offset, taint, depth, active)
+        return self._static_call(fn, class_name, call, taint, depth, active)
+
+    def _function_call(self, fn, class_name, call: ir.Call, taint, depth, active) -> tuple[Effect, ...]:
+        low = call.name.rsplit("\\", 1)[-1].lower()
+        what = f"{call.name}()"
+        if low in wpe.CALLABLE_RUNNERS:
+            return self._callable(fn, class_name, call, _arg(call, wpe.CALLABLE_RUNNERS[low]), taint, depth, active)
+        if low in wpe.HOOK_FIRES:
+            hook = _arg(call, 0)
+            if taint.tainted(hook):
+                return (Effect(wpe.UNKNOWN, "unresolved", what, "the request names the hook it fires", call.span),)
+            found: list[Effect] = []
+            for target, target_class in self.hook_callbacks(_literal(hook)):
+                found.extend(self._function(target, target_class, frozenset(p.name for p in target.params), top=False, depth=depth + 1, active=active))
+            return tuple(found)
+        write = wpe.write_of(low)
+        if write is not None:
+            effect = self._classify(write, call, what, fn, taint)
+            return (effect,) if effect is not None else ()
+        if low in wpe.URL_READS:
+            if taint.tainted(_arg(call, 0)):
+                return (Effect(wpe.PRIVILEGED, "outbound", what, "the URL or path comes from the request", call.span),)
+            return ()
+        if low in wpe.php_functions() or low in wpe.LANGUAGE_CONSTRUCTS or low in wpe.LIBRARY_ACCESSORS:
+            return ()
+        if low in wpe.wordpress_functions():
+            if wpe.writes_by_name(low) and not wpe.reads_by_name(low) and not low.startswith(wpe.CORE_RUNTIME_PREFIXES):
+                return (Effect(wpe.UNKNOWN, "unresolved", what, "a WordPress function whose effect is not modelled", call.span),)
+            return ()
+        target = self.index.function(call.name, fn.namespace)
+        if target is not None:
+            return self._follow(target, None, call, fn, taint, depth, active)
+        if wpe.reads_by_name(low):
+            return ()
+        return (Effect(wpe.UNKNOWN, "unresolved", what, "not defined in the plugin", call.span),)
+
+    def _receiver_class(self, fn, class_name, obj: ir.Expr, offset: int) -> str | None:
+        if isinstance(obj, ir.Var) and obj.name == "this":
+            return class_name or fn.class_name
+        self.evaluator.reset()
+        value = self.evaluator.eval(obj, Env(fn, class_name or fn.class_name, offset))
+        return value.cls if isinstance(value, ObjectV) else None
+
+    def _method_call(self, fn, class_name, call: ir.MethodCall, offset, taint, depth, active) -> tuple[Effect, ...]:
+        name = call.name.lower()
+        what = f"->{call.name}()"
+        if _is_wpdb(call.obj):
+            return self._wpdb(call, taint, fn)
+        if name in wpe.USER_METHODS:
+            return (Effect(wpe.PRIVILEGED, "users", what, "it changes a user's roles or capabilities", call.span),)
+        if name in wpe.FILESYSTEM_METHODS and (name == "extractto" or (isinstance(call.obj, ir.Var) and "filesystem" in call.obj.name.lower())):
+            return (Effect(wpe.PRIVILEGED, "files", what, "it writes through the filesystem API", call.span),)
+        if _visitor_session(call.obj):
+            return (Effect(wpe.OWN, "session", what, "the visitor's own cart or session", call.span),)
+        cls = self._receiver_class(fn, class_name, call.obj, offset)
+        if cls is not None:
+            target = self.index.method(cls, call.name)
+            if target is not None:
+                return self._follow(target, cls, call, fn, taint, depth, active)
+        if wpe.reads_by_name(name) or name in wpe.REQUEST_METHODS:
+            return ()  # getters, and the request object's own API (get_param, set_param …)
+        short = cls.rsplit("\\", 1)[-1] if cls else None
+        area = wpe.PRIVILEGED_CLASSES.get(short.lower()) if short else None
+        if area is not None and wpe.writes_by_name(name):
+            return (Effect(wpe.PRIVILEGED, area, what, f"it changes a {short}", call.span),)
+        if taint.tainted(call.obj) and wpe.writes_by_name(name):
+            return (Effect(wpe.PRIVILEGED, "content", what, "a write to an object the request chooses", call.span),)
+        where = f"a {short} object" if short else "an object the analyzer cannot resolve"
+        return (Effect(wpe.UNKNOWN, "unresolved", what, f"a method of {where}", call.span),)
+
+    def _static_call(self, fn, class_name, call: ir.StaticCall, taint, depth, active) -> tuple[Effect, ...]:
+        if call.scope in ("self", "static"):
+            cls = class_name or fn.class_name if call.scope == "static" else fn.class_name
+        elif call.scope == "parent":
+            cls = self.index.parent_class(fn.class_name)
+        else:
+            found = self.index.class_(call.scope, fn.namespace)
+            cls = found.name if found is not None else call.scope
+        target = self.index.method(cls, call.name) if cls else None
+        if target is not None:
+            return self._follow(target, class_name if call.scope in ("self", "static", "parent") else cls, call, fn, taint, depth, active)
+        if wpe.reads_by_name(call.name):
+            return ()
+        return (Effect(wpe.UNKNOWN, "unresolved", f"{call.scope}::{call.name}()", "a method outside the plugin", call.span),)
+
+    def _construct(self, fn, new: ir.New, taint, depth, active) -> tuple[Effect, ...]:
+        cls = self.index.class_(new.cls, fn.namespace)
+        if cls is None:
+            return ()  # a class of WordPress or a library: constructing it changes nothing the plugin can see
+        ctor = self.index.method(cls.name, "__construct")
+        if ctor is None:
+            return ()
+        return self._follow(ctor, cls.name, new, fn, taint, depth, active)
+
+    def _dynamic(self, fn, class_name, dynamic: ir.DynamicCall, taint, depth, active) -> tuple[Effect, ...]:
+        if dynamic.callee is not None:
+            self.evaluator.reset()
+            value = self.evaluator.eval(dynamic.callee, Env(fn, class_name or fn.class_name, dynamic.offset))
+            target = self._callable_function(value)
+            if target is not None:
+                return self._follow(target[0], target[1], dynamic, fn, taint, depth, active, dynamic.args)
+            chosen = _chosen_by_request(dynamic.callee, fn, taint)
+            if chosen == "all":
+                return (Effect(wpe.PRIVILEGED, "code", dynamic.description, "the request chooses what is called", dynamic.span),)
+            if chosen and dynamic.description.startswith("$this->") and (class_name or fn.class_name):
+                # $this->{ 'op_' . $request['op'] }(): any method of the class with that prefix may run.
+                found: list[Effect] = []
+                for method in self._methods_with_prefix(class_name or fn.class_name, chosen):
+                    found.extend(self._follow(method, class_name or fn.class_name, dynamic, fn, taint, depth, active, dynamic.args))
+                return tuple(found) + (Effect(wpe.UNKNOWN, "unresolved", dynamic.description, f"the request picks a method named {chosen}…", dynamic.span),)
+        return (Effect(wpe.UNKNOWN, "unresolved", dynamic.description, "the callee is computed at run time", dynamic.span),)
+
+    def _methods_with_prefix(self, class_name: str, prefix: str) -> list[ir.FunctionFact]:
+        methods: dict[str, ir.FunctionFact] = {}
+        for cls in self.index.lineage(self.index.class_(class_name)):
+            for method in cls.methods:
+                if method.name and method.name.lower().startswith(prefix.lower()):
+                    methods.setdefault(method.name.lower(), method)
+        return list(methods.values())
+
+    def _callable(self, fn, class_name, call, callee: ir.Expr | None, taint, depth, active) -> tuple[Effect, ...]:
+        what = f"{call.name}()"
+        if callee is None:
+            return ()
+        if _chosen_by_request(callee, fn, taint) == "all":
+            return (Effect(wpe.PRIVILEGED, "code", what, "the request chooses the callable", call.span),)
+        if isinstance(callee, ir.Closure):
+            return ()  # its body is a closure of this function, already followed
+        self.evaluator.reset()
+        value = self.evaluator.eval(callee, Env(fn, class_name or fn.class_name, 1 << 62))
+        target = self._callable_function(value)
+        if target is not None:
+            return self._function(target[0], target[1], frozenset(p.name for p in target[0].params), top=False, depth=depth + 1, active=active)
+        if isinstance(value, Known) and isinstance(value.value, str):
+            name = value.value.lstrip("\\").lower()
+            if name in wpe.php_functions() or (name in wpe.wordpress_functions() and not wpe.writes_by_name(name)):
+                return ()
+        return (Effect(wpe.UNKNOWN, "unresolved", what, "a callable the analyzer cannot resolve", call.span),)
+
+    def _callable_function(self, value) -> tuple[ir.FunctionFact, str | None] | None:
+        if isinstance(value, ClosureV):
+            return value.function, value.class_name
+        if isinstance(value, Known) and isinstance(value.value, str):
+            text = value.value.lstrip("\\")
+            if "::" in text:
+                cls, _, method = text.partition("::")
+                fn = self.index.method(cls, method)
+                return (fn, cls) if fn is not None else None
+            fn = self.index.function(text)
+            return (fn, None) if fn is not None else None
+        if isinstance(value, ArrayV) and len(value.items) == 2:
+            (_, target), (_, method) = value.items
+            if isinstance(method, Known) and isinstance(method.value, str):
+                cls = target.cls if isinstance(target, ObjectV) else target.value if isinstance(target, Known) and isinstance(target.value, str) else None
+                fn = self.index.method(cls, method.value) if cls else None
+                return (fn, cls) if fn is not None else None
+        return None
+
+    # --- classing the calls that leave the plugin -------------------------------------------------
+
+    def _classify(self, write: wpe.Write, call: ir.Call, what: str, fn, taint: Taint) -> Effect | None:
+        def effect(cls: str, why: str, area: str | None = None) -> Effect:
+            return Effect(cls, area or write.area, what, why, call.span)
+
+        target, key, value = _arg(call, write.target), _arg(call, write.key), _arg(call, write.value)
+        policy = write.policy
+        privileged_area = write.area in wpe.AREAS
+        if policy == "always":
+            return effect(wpe.PRIVILEGED if privileged_area else wpe.OWN, "")
+        if policy == "own":
+            return effect(wpe.OWN, "")
+        if policy == "tainted":
+            if taint.tainted(target):
+                return effect(wpe.PRIVILEGED, "the request chooses its argument")
+            return None if write.area == "code" else effect(wpe.OWN, f"{_name(target, 'a fixed target')}, chosen by the plugin")
+        if policy == "url":
+            return effect(wpe.PRIVILEGED, "the URL comes from the request") if taint.tainted(target) else None
+        if policy == "address":
+            if taint.tainted(target):
+                return effect(wpe.PRIVILEGED, "the recipient comes from the request")
+            return effect(wpe.OWN, "to a fixed address", "mail")
+        if policy == "insert_post":
+            return self._insert_post(target, fn, taint, effect)
+        if policy == "store":
+            if taint.tainted(key):
+                return effect(wpe.PRIVILEGED, "the request chooses the option")
+            if taint.supplies(value, write.read, key):
+                return effect(wpe.PRIVILEGED, f"the request supplies what {_name(key, 'it')} holds")
+            if self._deleted_entry(value, fn, taint):
+                return effect(wpe.PRIVILEGED, f"the request chooses which entry of {_name(key, 'it')} is removed")
+            if value is not None and _reads_same(value, write.read, key, fn):
+                return effect(wpe.OWN, f"{_name(key, 'its record')} is a counter the plugin keeps")
+            return effect(wpe.PRIVILEGED, f"anyone can overwrite {_name(key, 'it')}")
+        if policy == "object":
+            chosen = _array_item(target, "ID", fn)
+            if taint.tainted(chosen if chosen is not None else target):
+                return effect(wpe.PRIVILEGED, "the request chooses which object")
+            return effect(wpe.OWN, "an object the plugin chose")
+        if policy in ("object_meta", "user_meta"):
+            literal_key = _literal(key) or ""
+            if taint.tainted(key):
+                return effect(wpe.PRIVILEGED, "the request chooses the meta key")
+            if policy == "user_meta" and any(part in literal_key for part in wpe.CAPABILITY_META):
+                return effect(wpe.PRIVILEGED, "it writes a user's capabilities")
+            if policy == "user_meta" and _is_current_user(target):
+                return effect(wpe.OWN, "the current user's own meta")
+            if taint.tainted(target):
+                # A counter the plugin keeps on any object (views, votes) is its own record; a value the request
+                # supplies, an entry it removes, or a flag set afresh (paid, closed, spam) changes that object.
+                counter = value is not None and _reads_same(value, write.read, key, fn)
+                if counter and not taint.supplies(value, write.read, key) and not self._deleted_entry(value, fn, taint):
+                    return effect(wpe.OWN, f"{_name(key, 'its meta')} is a counter the plugin keeps, on an object the request names")
+                return effect(wpe.PRIVILEGED, "the request chooses the object")
+            return effect(wpe.OWN, "meta of an object the plugin chose")
+        return None
+
+    def _insert_post(self, data, fn, taint: Taint, effect) -> Effect:
+        if data is None:
+            return effect(wpe.UNKNOWN, "its arguments are not known", "unresolved")
+        for key in ("ID", "import_id"):
+            if taint.tainted(_array_item(data, key, fn)):
+                return effect(wpe.PRIVILEGED, "the request chooses which post is overwritten")
+        post_type = _array_item(data, "post_type", fn)
+        known_shape = _array_literal(data, fn) is not None
+        if post_type is None and known_shape:
+            return effect(wpe.PRIVILEGED, "it creates a 'post' (the default type)")
+        if taint.tainted(post_type):
+            return effect(wpe.PRIVILEGED, "the request chooses the post type")
+        literal = _literal(post_type)
+        if literal is not None:
+            if literal in wpe.CORE_POST_TYPES:
+                return effect(wpe.PRIVILEGED, f"it creates a '{literal}'")
+            return effect(wpe.OWN, f"a '{literal}' post of the plugin's own type")
+        return effect(wpe.UNKNOWN, "the post type is not known", "unresolved")
+
+    @staticmethod
+    def _deleted_entry(value: ir.Expr | None, fn, taint: Taint) -> bool:
+        """``unset( $stored[ $request_chosen ] )`` on the variable written back: the request deletes an entry."""
+        if not isinstance(value, ir.Var):
+            return False
+        for site in fn.calls:
+            call = site.call
+            if isinstance(call, ir.Call) and call.name.lower() == "unset":
+                for arg in call.args:
+                    target = arg.value
+                    if isinstance(target, ir.Sub) and isinstance(target.base, ir.Var) and target.base.name == value.name and taint.tainted(target.key):
+                        return True
+        return False
+
+    def _wpdb(self, call: ir.MethodCall, taint: Taint, fn) -> tuple[Effect, ...]:
+        name = call.name.lower()
+        what = f"$wpdb->{call.name}()"
+        if name in wpe.WPDB_WRITES:
+            table = _arg(call, 0)
+            if taint.tainted(table):
+                return (Effect(wpe.PRIVILEGED, "sql", what, "the request chooses the table", call.span),)
+            core = _core_table(table)
+            if core is not None:
+                return (Effect(wpe.PRIVILEGED, "sql", what, f"it writes the core table {core}", call.span),)
+            chosen = name in ("update", "delete") and taint.tainted(_arg(call, 2 if name == "update" else 1))
+            why = "rows the request chooses in the plugin's own table" if chosen else "a table of the plugin's own"
+            return (Effect(wpe.OWN, "sql", what, why, call.span),)
+        if name in wpe.WPDB_QUERY:
+            sql = _arg(call, 0)
+            text = _sql_text(sql, fn).lower().lstrip(" (")
+            prepared = isinstance(sql, ir.MethodCall) and sql.name.lower() == "prepare"
+            verb = next((v for v in wpe.SQL_WRITE_VERBS if text.startswith(v)), None)
+            if text.startswith(("select", "show", "describe", "explain")):
+                return ()
+            if taint.tainted(sql) and not prepared:
+                return (Effect(wpe.PRIVILEGED, "sql", what, "the SQL is built from request data", call.span),)
+            core = _core_table(sql)
+            if core is not None:
+                return (Effect(wpe.PRIVILEGED, "sql", what, f"it writes the core table {core}", call.span),)
+            if verb is None:
+                return (Effect(wpe.UNKNOWN, "unresolved", what, "a query the analyzer cannot read", call.span),)
+            return (Effect(wpe.OWN, "sql", what, "a table of the plugin's own", call.span),)
+        return ()
+
+
+# Functions that pass a string through: a callee built with them is still the request's choice.
+_STRING_TRANSFORMS = frozenset(
+    {
+        "sanitize_key", "sanitize_text_field", "sanitize_title", "trim", "strtolower", "strtoupper", "ucfirst",
+        "lcfirst", "str_replace", "preg_replace", "wp_unslash", "stripslashes", "urldecode", "rawurldecode",
+        "base64_decode", "strval", "sprintf", "implode", "wp_strip_all_tags",
+    }
+)
+
+
+def _chosen_by_request(expr: ir.Expr | None, fn: ir.FunctionFact, taint: Taint) -> str | None:
+    """Whether the request chooses the string ``expr`` evaluates to: "all" when it supplies it whole, the
+    literal prefix when it supplies only the rest ('op_' . $request['op']), None when it does not choose it
+    (a value from a filter, an option, a plugin function's result)."""
+    if not taint.tainted(expr):
+        return None
+    prefix = ""
+    node = expr
+    for _ in range(8):
+        if isinstance(node, ir.Var) and node.name not in taint.params:
+            values = assigned_values(fn, node.name)
+            if len(values) != 1:
+                break
+            node = values[0]
+            continue
+        if isinstance(node, ir.Concat) and node.parts and isinstance(node.parts[0], ir.Lit):
+            prefix = str(node.parts[0].value)
+            break
+        break
+    stack, seen = [expr], set()
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ir.Var):
+            if current.name in taint.params or current.name in ("_GET", "_POST", "_REQUEST", "_COOKIE", "_SERVER"):
+                return prefix or "all"
+            if current.name not in seen:
+                seen.add(current.name)
+                stack.extend(assigned_values(fn, current.name))
+            continue
+        if isinstance(current, ir.Call) and current.name.rsplit("\\", 1)[-1].lower() not in _STRING_TRANSFORMS:
+            continue  # the result of another function (a filter, an option …) is that function's choice
+        if isinstance(current, ir.MethodCall) and not (isinstance(current.obj, ir.Var) and current.obj.name in taint.params):
+            continue
+        stack.extend(c for c in walk_children(current))
+    return None
+
+
+def _sql_text(sql: ir.Expr | None, fn: ir.FunctionFact) -> str:
+    """The literal text of a query, in order (``$wpdb->prepare( "DELETE FROM {$t} …" )`` → 'DELETE FROM ? …')."""
+    for _ in range(6):
+        if isinstance(sql, ir.MethodCall) and sql.name.lower() == "prepare" and sql.args:
+            sql = sql.args[0].value
+        elif isinstance(sql, ir.Var):
+            values = assigned_values(fn, sql.name)
+            if len(values) != 1:
+                break
+            sql = values[0]
+        else:
+            break
+    if isinstance(sql, ir.Lit):
+        return str(sql.value)
+    if isinstance(sql, ir.Concat):
+        return "".join(str(p.value) if isinstance(p, ir.Lit) else " ? " for p in sql.parts)
+    return ""
+
+
+def _reads_same(value: ir.Expr, read: str | None, key: ir.Expr | None, fn: ir.FunctionFact) -> bool:
+    """``value`` is computed from what the store holds under the same key (read-modify-write)."""
+    if read is None or key is None:
+        return False
+    pending, seen = [value], set()
+    while pending:
+        for node in walk(pending.pop()):
+            if isinstance(node, ir.Call) and node.name.rsplit("\\", 1)[-1].lower() == read and any(same(a.value, key) for a in node.args):
+                return True
+            if isinstance(node, ir.Var) and node.name not in seen:
+                seen.add(node.name)
+                pending.extend(assigned_values(fn, node.name))
+    return False
+
+
+def _visitor_session(obj: ir.Expr) -> bool:
+    """``WC()->cart`` and friends: the visitor's own shopping session."""
+    return (
+        isinstance(obj, ir.Prop)
+        and obj.name in wpe.VISITOR_SESSION_PROPS
+        and isinstance(obj.obj, ir.Call)
+        and obj.obj.name.rsplit("\\", 1)[-1].lower() == "wc"
+    )
+
+
+def _name(key: ir.Expr | None, fallback: str) -> str:
+    literal = _literal(key)
+    return f"'{literal}'" if literal is not None else fallback
+
+
+def _core_table(expr: ir.Expr | None) -> str | None:
+    """A core table named in ``expr``: ``$wpdb->posts``, ``$wpdb->prefix . 'options'``, a literal ``wp_users``."""
+    nodes = list(walk(expr))
+    for node in nodes:
+        if isinstance(node, ir.Prop) and node.name in wpe.CORE_TABLES and _is_wpdb(node.obj):
+            return node.name
+    for i, node in enumerate(nodes):
+        if isinstance(node, ir.Concat):
+            parts = node.parts
+            for a, b in zip(parts, parts[1:]):
+                if isinstance(a, ir.Prop) and a.name in ("prefix", "base_prefix") and isinstance(b, ir.Lit) and isinstance(b.value, str):
+                    word = b.value.strip().split()[0] if b.value.strip() else ""
+                    if word.strip("`") in wpe.CORE_TABLES:
+                        return word.strip("`")
+        literal = _literal(node)
+        if literal:
+            for word in literal.replace("`", " ").replace(",", " ").split():
+                if word.startswith("wp_") and word[3:] in wpe.CORE_TABLES:
+                    return word[3:]
+    return None
+
+
+def _array_literal(expr: ir.Expr | None, fn: ir.FunctionFact) -> ir.Arr | None:
+    """The array literal ``expr`` is, directly or as the last value assigned to the variable it names."""
+    if isinstance(expr, ir.Arr):
+        return expr
+    if isinstance(expr, ir.Var):
+        for assign in reversed(fn.assignments):
+            if isinstance(assign.target, ir.Var) and assign.target.name == expr.name:
+                return assign.value if isinstance(assign.value, ir.Arr) else None
+    return None
+
+
+def _array_item(expr: ir.Expr | None, key: str, fn: ir.FunctionFact) -> ir.Expr | None:
+    """The value under ``key`` in the array ``expr`` builds (its literal, or ``$a['key'] = …`` later)."""
+    if isinstance(expr, ir.Var):
+        for assign in reversed(fn.assignments):
+            target = assign.target
+            if isinstance(target, ir.Sub) and isinstance(target.base, ir.Var) and target.base.name == expr.name and _literal(target.key) == key:
+                return assign.value
+    array = _array_literal(expr, fn)
+    if array is None:
+        return None
+    for item in reversed(array.items):
+        if item.key is not None and _literal(item.key) == key:
+            return item.value
+    return None
