@@ -10,26 +10,30 @@ Where a join is not certain the answer is "unknown" and rules stay silent.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
-from itertools import product
 
-from analyzer import wordpress
-from analyzer.js import inline
+from analyzer import urls
+from analyzer.handles import block_handles, core_handle
+from analyzer.js import embedded
 from analyzer.js import ir as js
-from analyzer.js.requests import literal_string
+from analyzer.js.modules import Modules
+from analyzer.js.transports import literal_string
 from analyzer.php import scripts
 from analyzer.php.evaluate import ArrayV, Known, Value
-from analyzer.php.scripts import DEFAULT_ACTION, NonceV, UrlV
+from analyzer.php.scripts import DEFAULT_ACTION, JsonV, NonceV, UrlV
 from analyzer.source import Span
+from analyzer.urls import DYNAMIC, UrlInfo
+from analyzer.urls import route_matches as _route_matches
+
+__all__ = ["DYNAMIC", "UrlInfo", "ClientModel", "ClientRequest", "NonceSource", "Placement", "_route_matches", "block_handles", "core_handle"]
 
 REST_ACTION = "wp_rest"
 HEADER = "x-wp-nonce"
 FORM_KEY = "_wpnonce"
-DYNAMIC = "\x00"  # a path segment whose value is not known
 _NONCE_KEY = re.compile(r"nonce|^security$|^_ajax_nonce$|^wpnonce$", re.IGNORECASE)
 _HEX_NONCE = re.compile(r"^[0-9a-f]{10}$")
-_SAMPLES = ("1", "abc", "a-1_b", "1/2", "")
 
 
 def nonce_like_key(key: str | None) -> bool:
@@ -71,22 +75,6 @@ class Placement:
 
 
 @dataclass(frozen=True, slots=True)
-class UrlInfo:
-    """kind: ``rest``, ``ajax``, ``other`` or ``unknown``. path: the REST route path (``/acme/v1/items/\\x00``)
-    when known. cross_origin: True for an absolute URL literal to another host, False when same-origin,
-    None when not known."""
-
-    kind: str
-    path: str | None = None
-    literal: Span | None = None  # a literal '/wp-json/' or 'rest_route=' the URL is built from
-    literal_text: str = ""
-    cross_origin: bool | None = None
-    host: str | None = None
-    query: tuple[js.Prop, ...] = ()
-    root: Span | None = None  # PHP evidence for the REST root (the rest_url call's localize)
-
-
-@dataclass(frozen=True, slots=True)
 class ClientRequest:
     request: js.Request
     url: UrlInfo
@@ -95,7 +83,8 @@ class ClientRequest:
     effective_header: bool  # an X-WP-Nonce header reaches core (own, transport defaults or core's)
     endpoints: tuple  # RestEndpoint matches (path and method)
     path_matches: tuple  # RestEndpoint matches by path only
-    own_namespace: str | None  # the plugin namespace the path is in
+    own_namespace: str | None  # the plugin namespace the path is in (every possibility's)
+    routes: tuple = ()  # per possibility of the URL: (UrlInfo, endpoints, path matches, namespace)
 
     @property
     def method(self) -> str | None:
@@ -119,37 +108,13 @@ class ClientRequest:
         return self.request.body_kind in ("form", "formdata") and self.request.method == "POST"
 
 
-def core_handle(handle: str) -> bool:
-    """A script handle WordPress core registers itself (see wordpress.core_script_handles)."""
-    return handle in wordpress.core_script_handles() or handle.startswith(wordpress.CORE_HANDLE_PREFIXES)
-
-
-_BLOCK_FIELDS = {"editorScript": "editor-script", "script": "script", "viewScript": "view-script", "viewScriptModule": "view-script-module"}
-
-
-def block_handles(name: str, data: dict) -> list[str]:
-    """Handles ``register_block_type`` generates for a block.json's ``file:`` scripts
-    (``generate_block_asset_handle``): ``acme/gallery`` + editorScript → ``acme-gallery-editor-script``."""
-    handles = []
-    for field, suffix in _BLOCK_FIELDS.items():
-        value = data.get(field)
-        entries = value if isinstance(value, list) else [value]
-        for index, entry in enumerate(entries):  # register_block_script_handle passes the array position
-            if not isinstance(entry, str):
-                continue
-            if entry.startswith("file:"):
-                handle = f"{name.replace('/', '-')}-{suffix}"
-                handles.append(handle if index == 0 else f"{handle}-{index + 1}")
-            else:
-                handles.append(entry)  # a handle registered elsewhere
-    return handles
-
-
 class ClientModel:
     def __init__(self, model, js_files, block_files=()) -> None:
         self.model = model
-        self.js_files = tuple(sorted(js_files, key=lambda f: f.path))
         self.php, self.evaluator = scripts.collect(model.php_files, model.index)
+        # Browser code written in PHP strings (wp_add_inline_script, echoed <script>) is browser code too.
+        written = [embedded.facts(s.pieces[0].span.path, s) for s in self.php.embedded if s.pieces]
+        self.js_files = tuple(sorted([*js_files, *(f for f in written if f is not None)], key=lambda f: f.path))
         self.handles = {h.handle for h in self.php.handles}
         for path, data in block_files:
             name = data.get("name") if isinstance(data, dict) else None
@@ -162,7 +127,16 @@ class ClientModel:
         self.namespaces = {e.namespace.strip("/") for e in model.rest_endpoints if e.namespace}
         self.unresolved_namespace = any(e.namespace is None for e in model.rest_endpoints)
         self.defaults = [d for f in self.js_files for d in f.defaults]
-        self.requests: tuple[ClientRequest, ...] = tuple(self._request(r) for f in self.js_files for r in f.requests)
+        self.modules = Modules(self.js_files, frozenset(self.localized))
+        self.stored = self._stored_nonces()
+        found: list[js.Request] = []
+        for facts in self.js_files:
+            found += [self.modules.request(r) for r in facts.requests]
+            found += [r for r in (self.modules.pending(p) for p in facts.pending) if r is not None]
+        self.requests: tuple[ClientRequest, ...] = tuple(self._request(r) for r in found)
+        self.url_uses: tuple[tuple[js.UrlUse, UrlInfo], ...] = tuple(
+            (use, self.url_of(self.modules.resolve(use.value))) for facts in self.js_files for use in facts.url_uses
+        )
 
     def demands(self) -> set[tuple[str, str]]:
         """Files to parse for the client-side joins, beyond the prefilter's anchors: script registrations
@@ -182,12 +156,12 @@ class ClientModel:
             r = request.request
             spans += [r.span, r.url_span, r.credentials.span if r.credentials else None, r.with_credentials.span if r.with_credentials else None]
             spans += [p.span for p in (*r.headers, *r.body_fields, *r.query)]
-            spans += [p.span for p in request.placements]
+            spans += [p.span for p in request.placements] + [info.site for info in request.url.possibilities]
         for facts in self.js_files:
             spans += [w.span for w in facts.storage_writes] + [m.span for m in facts.middlewares]
             # Reads of what PHP prints (and of storage), not of every global a file mentions.
             spans += [x.span for x in facts.reads if not isinstance(x, js.Ref) or self.php_value(x)[0] is not None]
-            spans += [p.span for d in facts.defaults for p in d.headers]
+            spans += [p.span for d in facts.defaults for p in d.headers] + [u.span for u in facts.url_uses]
         spans += [item.span for item in self.php.localized] + [n.value.creation for n in self.php.nonces]
         spans += [f.span for f in self.php.form_fields] + [a.span for a in self.php.data_attributes] + [m.span for m in self.php.middlewares]
         spans += [c.call.span for c in self.php.calls] + [h.span for h in self.php.handles]
@@ -205,11 +179,8 @@ class ClientModel:
     def php_value(self, expr: js.JExpr | None) -> tuple[Value | None, Span | None]:
         """The PHP value a JS expression reads (localized object, data attribute, a value printed into an
         inline script), with the channel span."""
-        if isinstance(expr, js.Ref) and not expr.path and inline.is_placeholder(expr.root) or (
-            isinstance(expr, js.Lit) and isinstance(expr.value, str) and inline.is_placeholder(expr.value)
-        ):
-            value = self.printed_at(expr.span)
-            return (value, None) if value is not None else (None, None)  # printed right here: no separate channel
+        if isinstance(expr, js.Printed):  # printed right here: no separate channel
+            return _walk(self.printed_at(expr.at), expr.path), None
         if isinstance(expr, js.Ref):
             if expr.root == "wpApiSettings" and expr.path == ("root",):
                 return UrlV(None, "rest", "/"), None
@@ -222,13 +193,7 @@ class ClientModel:
                 return None, None
             found: list[tuple[Value, Span]] = []
             for item in items:
-                value: Value | None = item.value
-                for key in expr.path:
-                    if isinstance(value, ArrayV) and key is not None:
-                        value = value.get(int(key) if key.isdigit() else key)
-                    else:
-                        value = None
-                        break
+                value = _walk(item.value, expr.path)
                 if value is not None:
                     found.append((value, item.span))
             if not found:
@@ -243,37 +208,67 @@ class ClientModel:
                 return values[0].value, values[0].span
         return None, None
 
-    def nonce_source(self, expr: js.JExpr | None) -> NonceSource | None:
-        """Where a value placed in a request comes from, if it is a nonce; None when it is not one."""
+    def nonce_source(self, expr: js.JExpr | None, positional: bool = False) -> NonceSource | None:
+        """Where a value placed in a request comes from, if it is a nonce; None when it is not one.
+
+        ``positional``: the value sits where only a nonce goes (``X-WP-Nonce``, ``_wpnonce``). A value read
+        back from storage is a nonce only there, or when what the plugin stored under that key is one.
+        Possibilities (:class:`~analyzer.js.ir.Alt`) are combined: a fallback counts only when the first
+        value is not a nonce, and branches must agree (see :func:`_combine`).
+        """
         if expr is None:
             return None
+        expr = self.modules.resolve(expr)
+        if isinstance(expr, js.Alt):
+            if expr.fallback:
+                first = self.nonce_source(expr.options[0], positional)
+                if first is not None:
+                    return first
+                return _combine([self.nonce_source(o, positional) for o in expr.options[1:] if not _empty(o)])
+            return _combine([self.nonce_source(o, positional) for o in expr.options if not _empty(o)])
         if isinstance(expr, js.StorageRead):
-            return NonceSource("stored", channel=expr.span, via=f"{expr.store}")
+            if positional or self._stored(expr):
+                return NonceSource("stored", channel=expr.span, via=f"{expr.store}" + (f" '{expr.key}'" if expr.key else ""))
+            return None
         if isinstance(expr, js.Lit):
             text = literal_string(expr)
             if text is not None and _HEX_NONCE.match(text):
                 return NonceSource("literal", via=repr(text))
-            if text is None or not inline.is_placeholder(text):
-                return None
+            return None
         if isinstance(expr, js.Ref):
             if (expr.root == "wpApiSettings" and expr.path == ("nonce",)) or expr.dotted == "wp.apiFetch.nonceMiddleware.nonce":
                 return NonceSource("core", REST_ACTION, via=expr.dotted)
         value, channel = self.php_value(expr)
         via = expr.dotted if isinstance(expr, js.Ref) else (f"data-{expr.name}" if isinstance(expr, js.DataAttr) else "")
-        if inline.is_placeholder(via) or isinstance(expr, js.Lit):
+        if isinstance(expr, js.Printed):
             via = "the value printed into the script"
         if isinstance(value, NonceV):
             return NonceSource("plugin", value.action, value.creation, channel, via)
         if isinstance(value, (Known, UrlV)):
             return None  # a plain value (a URL, a flag), not a nonce
-        name = expr.path[-1] if isinstance(expr, js.Ref) and expr.path else (expr.name if isinstance(expr, js.DataAttr) else None)
+        name = expr.path[-1] if isinstance(expr, (js.Ref, js.Printed)) and expr.path else (expr.name if isinstance(expr, js.DataAttr) else None)
         if name is not None and nonce_like_key(name):
             return NonceSource("unknown", via=via)
         return None
 
+    def _stored_nonces(self) -> set[tuple[str, str | None]]:
+        """(store, key) of every storage write of a nonce the model can trace (not of one read back)."""
+        found = set()
+        for facts in self.js_files:
+            for write in facts.storage_writes:
+                source = self.nonce_in(self.modules.resolve(write.value))
+                if source is not None and source.kind not in ("stored", "literal"):
+                    found.add((write.store, write.key))
+        return found
+
+    def _stored(self, read: js.StorageRead) -> bool:
+        return (read.store, read.key) in self.stored or (read.key is None and any(store == read.store for store, _ in self.stored))
+
     def nonce_in(self, expr: js.JExpr | None) -> NonceSource | None:
         """A nonce anywhere in a value written somewhere: itself, a part of a string built from it
         (``'n=' + nonce`` for a cookie), a property of an object or JSON."""
+        if not hasattr(self, "stored"):
+            self.stored = set()  # while the stored nonces themselves are being found
         if isinstance(expr, js.Concat):
             parts = expr.parts
         elif isinstance(expr, js.Json):
@@ -292,72 +287,30 @@ class ClientModel:
 
     def url_info(self, request: js.Request) -> UrlInfo:
         if request.transport in ("api-fetch", "wp-api-request") and request.path is not None:
-            path, query = _path_text(_parts(request.path))
-            return UrlInfo("rest", path, cross_origin=False, query=query)
-        url = request.url
-        if url is None:
+            infos = []
+            for pieces, fallback, site in urls.variants(request.path):
+                path, query = urls.path_text(pieces)
+                infos.append(UrlInfo("rest", path, cross_origin=False, query=query, fallback=fallback, site=site))
+            return urls.combine(infos)
+        if request.url is None:
             return UrlInfo("rest" if request.transport in ("api-fetch", "wp-api-request") else "unknown")
-        parts = _parts(url)
         base_url = request.base_url
         if base_url is None and request.transport == "axios" and request.instance is None:
             base_url = next((d.base_url for d in self.defaults if d.transport == "axios" and d.instance is None and d.base_url is not None), None)
-        head_value = self.php_value(parts[0])[0] if parts and isinstance(parts[0], (js.Ref, js.DataAttr)) else None
-        if base_url is not None and not _absolute(parts) and not isinstance(head_value, UrlV):
-            # axios combineURLs: base without its trailing slash, '/', the URL without its leading ones
-            parts = _parts(base_url) + [js.Lit(url.span, "/")] + parts
-        if not parts:
-            return UrlInfo("unknown")
-        head = parts[0]
-        value, channel = self.php_value(head) if isinstance(head, (js.Ref, js.DataAttr)) else (None, None)
-        if isinstance(value, Known) and isinstance(value.value, str):
-            parts = [js.Lit(head.span, value.value), *parts[1:]]
-            value = None
-        if isinstance(value, UrlV):
-            rest = parts[1:]
-            if value.kind == "rest":
-                prefix = value.path if value.path is not None else None
-                if prefix is None:
-                    return UrlInfo("rest", None, cross_origin=False, root=channel)
-                path, query = _path_text(rest, prefix)
-                return UrlInfo("rest", path, cross_origin=False, query=query, root=channel)
-            if value.kind == "ajax":
-                return UrlInfo("ajax", cross_origin=False)
-            if value.kind == "site":
-                return self._literal_url(rest, origin_known=True)
-            return UrlInfo("other", cross_origin=False)
-        return self._literal_url(parts, origin_known=False)
+        return self.url_of(request.url, base_url)
 
-    def _literal_url(self, parts: list[js.JExpr], origin_known: bool) -> UrlInfo:
-        text, spans = "", []
-        for part in parts:
-            literal = literal_string(part)
-            if literal is None:
-                text += DYNAMIC
-            else:
-                text += literal
-            spans.append((len(text), part))
-        cross, host = (False if origin_known else None), None
-        match = re.match(r"^(?:https?:)?//([^/?#\x00]+)", text)
-        if match and not origin_known:
-            cross, host = True, match.group(1)
-        elif text.startswith("/") or origin_known:
-            cross = False
-        if "admin-ajax.php" in text:
-            return UrlInfo("ajax", cross_origin=cross, host=host)
-        for marker, route_at in (("/wp-json/", "/wp-json"), ("rest_route=", "rest_route=")):
-            at = text.find(marker)
-            if at == -1:
-                continue
-            literal_part = next((p for end, p in spans if end > at), None)
-            start = at + len(route_at)
-            remainder = text[start:]
-            if route_at == "rest_route=":
-                remainder = remainder.split("&", 1)[0]
-            path, _ = _split_path(remainder)
-            path = re.sub(r"/+", "/", path)
-            query_fields = _query_fields(parts)
-            return UrlInfo("rest", "/" + path.lstrip("/") if path else "/", literal_part.span if literal_part else None, marker.strip("/="), cross, host, query_fields)
-        return UrlInfo("other" if text.replace(DYNAMIC, "") else "unknown", cross_origin=cross, host=host, query=_query_fields(parts))
+    def url_of(self, url: js.JExpr, base_url: js.JExpr | None = None) -> UrlInfo:
+        """What a URL value is, every possibility of it (see :mod:`analyzer.urls`)."""
+        infos = []
+        for pieces, fallback, site in urls.variants(url):
+            if base_url is not None and pieces:
+                head = self.php_value(pieces[0])[0] if isinstance(pieces[0], (js.Ref, js.DataAttr, js.Printed)) else None
+                if not urls.absolute(pieces) and not isinstance(head, UrlV):
+                    # axios combineURLs: base without its trailing slash, '/', the URL without its leading ones
+                    pieces = urls.parts(base_url) + [js.Lit(url.span, "/")] + pieces
+            info = urls.variant_info(pieces, self.php_value)
+            infos.append(dataclasses.replace(info, fallback=fallback, site=site))
+        return urls.combine(infos)
 
     # --- requests --------------------------------------------------------------------------------
 
@@ -365,17 +318,18 @@ class ClientModel:
         url = self.url_info(request)
         placements: list[Placement] = []
         for prop in self._headers(request):
-            source = self.nonce_source(prop.value)
-            if prop.key is not None and prop.key.lower() == HEADER:
+            header = prop.key is not None and prop.key.lower() == HEADER
+            source = self.nonce_source(prop.value, positional=header)
+            if header:
                 placements.append(Placement("header", prop.key, prop.span, source or NonceSource("unknown", via="header")))
             elif source is not None and (source.kind != "literal" or nonce_like_key(prop.key)):
                 placements.append(Placement("custom-header", prop.key, prop.span, source))
         for prop in (*request.query, *url.query):
-            source = self.nonce_source(prop.value)
+            source = self.nonce_source(prop.value, positional=prop.key == FORM_KEY)
             if prop.key == FORM_KEY:
                 placements.append(Placement("query", prop.key, prop.span, source or NonceSource("unknown", via="query")))
         for prop in request.body_fields:
-            source = self.nonce_source(prop.value)
+            source = self.nonce_source(prop.value, positional=prop.key == FORM_KEY)
             if source is not None and source.kind == "literal" and not nonce_like_key(prop.key):
                 source = None  # ten hex digits under another key: an id, a checksum, a colour
             if source is not None or nonce_like_key(prop.key):
@@ -388,8 +342,13 @@ class ClientModel:
                 )
         core = request.transport in ("api-fetch", "wp-api-request")
         effective = core or any(p.where == "header" for p in placements)
-        endpoints, path_matches, namespace = self.match_routes(url, request.method)
-        return ClientRequest(request, url, tuple(placements), core, effective, endpoints, path_matches, namespace)
+        routes = tuple((info, *self.match_routes(info, request.method)) for info in url.possibilities)
+        primary = [r for r in routes if not r[0].fallback] or list(routes)
+        endpoints = tuple(dict.fromkeys(e for r in primary for e in r[1]))
+        path_matches = tuple(dict.fromkeys(e for r in primary for e in r[2]))
+        namespaces = {r[3] for r in primary}
+        namespace = namespaces.pop() if len(namespaces) == 1 else None
+        return ClientRequest(request, url, tuple(placements), core, effective, endpoints, path_matches, namespace, routes)
 
     def _headers(self, request: js.Request) -> tuple[js.Prop, ...]:
         own = request.headers
@@ -427,8 +386,8 @@ class ClientModel:
         return None
 
     def match_routes(self, url: UrlInfo, method: str | None) -> tuple[tuple, tuple, str | None]:
-        if url.kind != "rest" or url.path is None:
-            return (), (), None
+        if url.kind != "rest" or url.path is None or url.cross_origin is True:
+            return (), (), None  # another host's REST API is not this plugin's
         namespace = self.namespace_of(url.path)
         if namespace is None:
             return (), (), None
@@ -454,118 +413,34 @@ def _same(a: Value, b: Value) -> bool:
     return False
 
 
-def _parts(expr: js.JExpr) -> list[js.JExpr]:
-    if isinstance(expr, js.Concat):
-        out: list[js.JExpr] = []
-        for part in expr.parts:
-            out.extend(_parts(part))
-        return out
-    if isinstance(expr, js.CallV) and expr.callee == "wp.url.addQueryArgs" and expr.args:
-        return _parts(expr.args[0]) + _query_parts(expr.args[1] if len(expr.args) > 1 else None, expr.span)
-    return [expr]
+def _walk(value: Value | None, path) -> Value | None:
+    """``value[ a ][ b ]`` for a JS read ``x.a.b`` of what PHP prints."""
+    for key in path:
+        if isinstance(value, JsonV):
+            value = value.value
+        if isinstance(value, ArrayV) and key is not None:
+            value = value.get(int(key) if key.isdigit() else key)
+        else:
+            return None
+    return value.value if isinstance(value, JsonV) else value
 
 
-def _query_parts(args: js.JExpr | None, span: Span) -> list[js.JExpr]:
-    if not isinstance(args, js.Obj):
-        return []
-    out: list[js.JExpr] = []
-    for i, prop in enumerate(args.props):
-        if prop.key is None:
-            continue
-        out.append(js.Lit(prop.span, ("?" if i == 0 else "&") + prop.key + "="))
-        out.append(prop.value)
-    return out
+def _empty(expr: js.JExpr) -> bool:
+    """A placeholder for a missing value: ``undefined``, ``null``, ``''``, ``{}``, a property of ``{}``."""
+    if isinstance(expr, js.Lit):
+        return expr.value in (None, "")
+    if isinstance(expr, js.Obj):
+        return not expr.props
+    return isinstance(expr, js.Unknown) and expr.reason.startswith("no property")
 
 
-def _absolute(parts: list[js.JExpr]) -> bool:
-    first = literal_string(parts[0]) if parts else None
-    return first is not None and bool(re.match(r"^([a-z][a-z\d+\-.]*:)?//", first, re.IGNORECASE))
-
-
-def _split_path(text: str) -> tuple[str, str]:
-    for mark in ("?", "#", "&"):
-        if mark in text:
-            at = text.index(mark)
-            return text[:at], text[at:]
-    return text, ""
-
-
-def _path_text(parts: list[js.JExpr], prefix: str = "") -> tuple[str | None, tuple[js.Prop, ...]]:
-    """The route path of a REST URL after its root, with unknown parts as DYNAMIC, and its query fields."""
-    text = prefix
-    for part in parts:
-        literal = literal_string(part)
-        if literal is None and isinstance(part, js.Lit) and isinstance(part.value, (int, float)):
-            literal = str(int(part.value)) if float(part.value).is_integer() else str(part.value)
-        text += DYNAMIC if literal is None else literal
-        if literal is not None and ("?" in literal or "#" in literal):
-            break
-    if text.startswith(DYNAMIC):
-        return None, ()
-    path, _ = _split_path(text)
-    if "rest_route=" in path:
-        return None, ()
-    return "/" + re.sub(r"/+", "/", path).lstrip("/"), _query_fields(parts)
-
-
-def _query_fields(parts: list[js.JExpr]) -> tuple[js.Prop, ...]:
-    """``…?_wpnonce=' + nonce`` and ``&_wpnonce=…`` in a URL."""
-    fields = []
-    for i, part in enumerate(parts):
-        literal = literal_string(part)
-        if literal is None:
-            continue
-        match = re.search(r"[?&]_wpnonce=([^&#]*)$", literal)
-        if match:
-            value = js.Lit(part.span, match.group(1)) if match.group(1) or i + 1 >= len(parts) else parts[i + 1]
-            fields.append(js.Prop(FORM_KEY, value, value.span))
-    return tuple(fields)
-
-
-_GROUP = re.compile(r"\(\?P<\w+>((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*)\)")
-_GROUP_SAMPLES = ("1", "a", "abc", "a-1", "0a1b2c3d4e", "a1b2c3d4e5f6a7b8")
-
-
-def _route_sample(route: str) -> str | None:
-    """A concrete path the route matches: each named group replaced by a value its pattern accepts."""
-
-    def fill(match: re.Match) -> str:
-        inner = match.group(1)
-        for sample in _GROUP_SAMPLES:
-            try:
-                if re.fullmatch(inner, sample):
-                    return sample
-            except re.error:
-                return "1"
-        return "1"
-
-    sample = _GROUP.sub(fill, route)
-    return sample if re.fullmatch(r"[\w\-./~%]*", sample) else None
-
-
-def _route_matches(route: str, path: str) -> bool:
-    """Whether ``path`` (with DYNAMIC parts) can match the route regex, as core does (``@^route$@i``).
-    Unknown parts are tried with a few sample values; beyond three unknown parts, it matches."""
-    try:
-        pattern = re.compile("^" + route.rstrip("/") + "$", re.IGNORECASE) if route != "/" else re.compile("^/$")
-    except re.error:
-        return True  # a regex Python does not read (PCRE-only syntax): do not claim a mismatch
-    holes = path.count(DYNAMIC)
-    if holes == 0:
-        return bool(pattern.match(path))
-    sample = _route_sample(route)
-    if sample is not None:  # the other way round: the route's own shape against the path's wildcards
-        wildcard = "".join(re.escape(piece) if i % 2 == 0 else ".+" for i, piece in enumerate(re.split("(\x00)", path)))
-        wildcard = wildcard.replace(re.escape(DYNAMIC), "")
-        if re.fullmatch(wildcard.rstrip("/"), sample.rstrip("/") or "/", re.IGNORECASE):
-            return True
-    if holes > 3:
-        return True
-    pieces = path.split(DYNAMIC)
-    for combo in product(_SAMPLES, repeat=holes):
-        candidate = pieces[0] + "".join(c + p for c, p in zip(combo, pieces[1:], strict=True))
-        candidate = re.sub(r"/+", "/", candidate).rstrip("/") or "/"
-        if pattern.match(candidate):
-            return True
-    return False
-
+def _combine(sources: list[NonceSource | None]) -> NonceSource | None:
+    """What several possibilities of a value say, taken together: the one source when they all agree (or all
+    carry a wrong action), an untraced nonce when they are all nonces of different origins, and None when
+    some possibility is not a nonce at all."""
+    if not sources or any(s is None for s in sources):
+        return None
+    first = sources[0]
+    if all((s.kind, s.action) == (first.kind, first.action) for s in sources) or all(s.wrong_action for s in sources):
+        return first
+    return NonceSource("unknown", via=first.via)

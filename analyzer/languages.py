@@ -4,7 +4,8 @@ PHP files are parsed with ``language_php`` (HTML and PHP mixed). Browser code is
 tree-sitter-javascript (``.js .jsx .mjs .cjs``; its grammar includes JSX) and tree-sitter-typescript
 (``.ts`` and, with JSX, ``.tsx``). Python (``.py``, with libcst) and shell (``.sh .bash``) scripts are read
 by analyzer.scripts, not by tree-sitter. The three JS-family grammars share the node types the JS queries use, so
-``queries/js/*.scm`` is compiled once per grammar.
+``queries/js/*.scm`` is compiled once per grammar. Single-file components (``.vue``, ``.svelte``) are browser
+code too: their ``<script>`` blocks are parsed with the JS or TS grammar (:mod:`analyzer.js.sfc`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from functools import cache
 import tree_sitter
 
 PHP_EXTENSIONS = frozenset({".php", ".phtml", ".inc"})
-JS_EXTENSIONS = {".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx"}
+JS_EXTENSIONS = {".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx", ".vue": "vue", ".svelte": "svelte"}
 JS_LANGUAGES = frozenset(JS_EXTENSIONS.values())
 # Scripts that run outside the browser, read by analyzer.scripts (Python with libcst; shell line by line).
 SCRIPT_EXTENSIONS = {".py": "python", ".sh": "shell", ".bash": "shell"}

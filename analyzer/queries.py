@@ -3,6 +3,11 @@
 Queries are compiled once per scan. A query file may declare the raw tokens a file must contain for the
 query to match anything, in a comment line ``; prefilter: token …``; the prefilter takes its token list
 from these lines, so there is no second, hand-kept list.
+
+Everything a query returns is put in document order here, before any extractor reads it: captures by
+position (outer node first when two start together), matches by the position of their captures. The order
+tree-sitter's cursor yields is an implementation detail; a fact that depends on it would make two runs of
+the same scan disagree. ``tests/test_determinism.py`` shuffles the cursor's output to prove nothing does.
 """
 
 from __future__ import annotations
@@ -44,10 +49,29 @@ class CompiledQuery:
     prefilter: tuple[str, ...]  # empty: the query is not an anchor for the prefilter
 
     def captures(self, node) -> dict[str, list]:
-        return _cursor(self.query).captures(node)
+        """Captured nodes by capture name, each list in document order (names sorted too)."""
+        raw = _cursor(self.query).captures(node)
+        return {name: sorted(raw[name], key=node_order) for name in sorted(raw)}
 
     def matches(self, node) -> list[tuple[int, dict[str, list]]]:
-        return _cursor(self.query).matches(node)
+        """Matches in document order of their captures (then by pattern), each capture list in order."""
+        ordered = []
+        for pattern, captured in _cursor(self.query).matches(node):
+            captured = {name: sorted(captured[name], key=node_order) for name in sorted(captured)}
+            ordered.append((pattern, captured))
+        ordered.sort(key=_match_order)
+        return ordered
+
+
+def node_order(node) -> tuple[int, int, str]:
+    """Document order: start first, the enclosing node before a child that starts at the same byte."""
+    return (node.start_byte, -node.end_byte, node.type)
+
+
+def _match_order(match: tuple[int, dict[str, list]]) -> tuple:
+    pattern, captured = match
+    positions = sorted(node_order(n) for nodes in captured.values() for n in nodes)
+    return (positions, pattern, sorted(captured))
 
 
 def _prefilter_tokens(text: str) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ analysed.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import re
 import signal
@@ -197,10 +198,10 @@ def inline_js_facts(rel: str, data: bytes) -> js_ir.JsFacts | None:
     if source is None or not prefilter.passes(source, prefilter.JS_TRANSPORTS):
         return None
     try:
-        facts = js_extract.parse(SourceFile(rel, source), "javascript")
+        facts = js_extract.parse(SourceFile(rel, source), "javascript", placeholders=True)
     except Exception:  # the PHP facts of this file stand; its inline scripts are simply not analysed
         return None
-    return js_ir.JsFacts(rel, facts.requests, facts.defaults, facts.middlewares, facts.storage_writes, facts.reads, facts.too_deep, ())
+    return dataclasses.replace(facts, suppressions=())
 
 
 def _quiet_worker() -> None:
@@ -440,11 +441,23 @@ def analyse_plugin(
     # Browser code matters when it talks to this plugin's REST API or handles a nonce: a file that makes
     # requests is parsed if it also names a nonce, a REST prefix, apiFetch, or a global / namespace the
     # plugin's PHP prints or registers. A bundle full of unrelated fetches is left alone.
+    later: list[tuple[str, bytes]] = []
     if js_anchors:
         needles = prefilter.js_relevance_needles(model.client.localized, model.client.namespaces)
+        later = [(rel, data) for rel, data in js_anchors if not prefilter.passes(data, needles)]
         js_anchors = [(rel, data) for rel, data in js_anchors if prefilter.passes(data, needles)]
     result.stats.files_passed += len(js_anchors)
     parsed.add(js_anchors, "parsing JS")
+    # A component that calls an axios instance imported from the plugin's api.js, or this.$http installed
+    # in its main.js, names no nonce itself: it is parsed when it imports what a parsed file exports.
+    for _ in range(3):
+        importers = prefilter.js_importers(later, parsed.js_facts)
+        if not importers:
+            break
+        taken = {rel for rel, _ in importers}
+        later = [(rel, data) for rel, data in later if rel not in taken]
+        result.stats.files_passed += len(importers)
+        parsed.add(importers, "parsing JS")
     blocks = bundles.block_json_files(discovery.root, discovery.files) if parsed.js_facts or anchors else []
     script_facts = []
     for rel, data, kind in script_anchors:

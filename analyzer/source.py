@@ -7,6 +7,7 @@ columns, so the conversion happens here and nowhere else.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 BOM = b"\xef\xbb\xbf"
@@ -56,6 +57,16 @@ def printable_path(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def _replacement_size(line: bytes, offset: int) -> int:
+    """Bytes one U+FFFD stands for when a line is decoded leniently (a bad byte, or a truncated sequence)."""
+    lead = line[offset]
+    expected = 2 if 0xC0 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else 4 if 0xF0 <= lead < 0xF8 else 1
+    size = 1
+    while size < expected and offset + size < len(line) and 0x80 <= line[offset + size] < 0xC0:
+        size += 1
+    return size
+
+
 def path_bytes(path: str) -> bytes:
     """The path's original bytes (for percent-encoding into a URI)."""
     return path.encode("utf-8", "surrogateescape")
@@ -83,6 +94,7 @@ class SourceFile:
     data: bytes
     _line_starts: list[int] = field(default_factory=list, compare=False, repr=False)
     _ascii: list[bool] = field(default_factory=list, compare=False, repr=False)
+    _wide: dict = field(default_factory=dict, compare=False, repr=False)  # row -> where its non-ASCII characters are
 
     def is_ascii(self) -> bool:
         if not self._ascii:
@@ -116,12 +128,34 @@ class SourceFile:
         """Convert a 0-based byte column on 0-based ``row`` to a 1-based UTF-16 column."""
         if self.is_ascii():
             return byte_column + 1
-        prefix = self.line_bytes(row)[:byte_column]
-        if row == 0 and prefix.startswith(BOM):
-            prefix = prefix[len(BOM) :]  # editors do not show the byte-order mark as a column
-        if prefix.isascii():
-            return len(prefix) + 1
-        return len(prefix.decode("utf-8", "replace").encode("utf-16-le")) // 2 + 1
+        wide = self._wide.get(row)
+        if wide is None:
+            wide = self._wide[row] = self._wide_characters(row)
+        starts, saved = wide
+        # Each non-ASCII character before the column takes more bytes than UTF-16 code units.
+        return byte_column + 1 - (saved[bisect.bisect_left(starts, byte_column)] if starts else 0)
+
+    def _wide_characters(self, row: int) -> tuple[list[int], list[int]]:
+        """Byte offsets of the line's non-ASCII characters, and how many bytes minus UTF-16 units precede each
+        (a BOM on the first line counts whole: editors do not show it as a column)."""
+        line = self.line_bytes(row)
+        if line.isascii():
+            return [], []
+        starts: list[int] = []
+        saved = [0]
+        text = line.decode("utf-8", "replace")
+        offset = 0
+        for index, char in enumerate(text):
+            if char < "\x80":
+                offset += 1
+                continue
+            size = len(char.encode("utf-8")) if char != "\ufffd" else _replacement_size(line, offset)
+            units = 0 if (row == 0 and index == 0 and line.startswith(BOM)) else (2 if ord(char) > 0xFFFF else 1)
+            starts.append(offset)
+            saved.append(saved[-1] + size - units)
+            offset += size
+        starts.append(len(line) + 1)
+        return starts, saved
 
     def span(self, start_point: tuple[int, int], end_point: tuple[int, int]) -> Span:
         """A Span from tree-sitter points ``(row, byte_column)``."""

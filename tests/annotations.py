@@ -25,7 +25,7 @@ from pathlib import Path
 import tree_sitter
 
 from analyzer import languages, source, suppressions
-from analyzer.js import inline
+from analyzer.js import inline, sfc
 from analyzer.rules import BY_CODE
 from analyzer.scan import ScanResult, scan
 from analyzer.source import SourceFile
@@ -58,6 +58,22 @@ def _comments(tree: tree_sitter.Tree):
         stack.extend(node.children)
 
 
+def _string_comments(tree: tree_sitter.Tree) -> list[tuple[bytes, int]]:
+    """``// expect: …`` written as a JS comment inside a PHP heredoc or string (browser code in PHP)."""
+    found = []
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type in ("heredoc_body", "nowdoc_body", "string_content", "string"):
+            for offset, line in enumerate(node.text.split(b"\n")):
+                at = line.find(b"// ")
+                if at != -1 and _DIRECTIVE.search(line[at:].decode("utf-8", "replace")):
+                    found.append((line[at:], node.start_point[0] + 1 + offset))
+            continue
+        stack.extend(node.children)
+    return found
+
+
 def read_annotations(case: Path) -> Annotations:
     expected: set[Expectation] = set()
     ok: set[tuple[str, int, str]] = set()
@@ -73,10 +89,15 @@ def read_annotations(case: Path) -> Annotations:
             comments = [(span.line, text) for span, text in suppressions.hash_comments(SourceFile(rel, data), language)]
             _collect(comments, rel, expected, ok)
             continue
+        if language in sfc.LANGUAGES:  # a component: the comments of its <script> blocks
+            data, language = sfc.script_source(data)
         trees = [languages.parser(language).parse(data)]
         if language == "php" and inline.script_source(data) is not None:  # comments inside inline <script>
             trees.append(languages.parser("javascript").parse(inline.script_source(data)))
-        comments = [(c.start_point[0] + 1, c.text.decode("utf-8", "replace")) for tree in trees for c in _comments(tree)]
+        texts = [(c.text, c.start_point[0] + 1) for tree in trees for c in _comments(tree)]
+        if language == "php":  # JS comments inside heredocs and strings that hold browser code
+            texts += _string_comments(trees[0])
+        comments = [(line, raw.decode("utf-8", "replace")) for raw, line in texts]
         _collect(comments, rel, expected, ok)
     _read_expect_file(case, expected, ok)
     return Annotations(expected, ok)

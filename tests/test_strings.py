@@ -30,11 +30,11 @@ def test_php_double_quoted_escapes_decode_as_php_does(tmp_path: Path) -> None:
 
 
 def test_js_escapes_decode_as_js_does(tmp_path: Path) -> None:
-    from analyzer.js import extract
+    from analyzer.js.bindings import string_value
     from analyzer.languages import parser
 
     tree = parser("javascript").parse(JS.encode())
     string = tree.root_node.children[0].children[0].child_by_field_name("arguments").named_children[0]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert extract._string_value(string) == "/wp-json/acme/v1/items/$dABC\U0001F600"
+        assert string_value(string) == "/wp-json/acme/v1/items/$dABC\U0001F600"

@@ -1,10 +1,12 @@
 """Facts about browser code (JS, JSX, TS, TSX): the values it sends and the requests it makes.
 
-Extraction resolves what it cheaply can inside one file — local constants, aliases, destructuring, object
-literals and their later mutations, ``FormData`` / ``URLSearchParams`` / ``Headers`` built up with
-``append`` — and leaves what comes from PHP as :class:`Ref` (a read of a global object path such as
-``acmeSettings.nonce``) or :class:`DataAttr`, for the plugin model to join with what PHP prints. Anything
-else becomes :class:`Unknown`, and rules stay silent about it.
+Extraction resolves what it can inside one file — the assignments that reach each use, what functions and
+methods return, parameters from their call sites, object literals and their later mutations, ``FormData`` /
+``URLSearchParams`` / ``Headers`` built up with ``append`` — and leaves what comes from PHP as :class:`Ref`
+(a read of a global object path such as ``acmeSettings.nonce``) or :class:`DataAttr`, and what comes from
+another module of the plugin as :class:`Import`, for the plugin model to join. A value that differs by
+branch is an :class:`Alt` of the possibilities. Anything else becomes :class:`Unknown`, and rules stay
+silent about it.
 """
 
 from __future__ import annotations
@@ -47,6 +49,16 @@ class Ref(JExpr):
 
 
 @dataclass(frozen=True, slots=True)
+class Printed(JExpr):
+    """What PHP prints into browser code at ``at`` (a ``<?php echo … ?>`` in a template script, a value
+    concatenated into a script string), and ``path`` properties read from it; the plugin model looks the PHP
+    value up by position."""
+
+    at: Span
+    path: tuple[str | None, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class DataAttr(JExpr):
     """A ``data-*`` attribute read: ``el.dataset.restNonce``, ``getAttribute('data-rest-nonce')``,
     ``$( el ).data( 'rest-nonce' )``; ``name`` is the attribute name after ``data-``, kebab-case."""
@@ -56,9 +68,40 @@ class DataAttr(JExpr):
 
 @dataclass(frozen=True, slots=True)
 class StorageRead(JExpr):
-    """A value read back from ``localStorage`` / ``sessionStorage`` / ``document.cookie`` / IndexedDB."""
+    """A value read back from ``localStorage`` / ``sessionStorage`` / ``document.cookie`` / IndexedDB;
+    ``key`` is the item name when it is a literal."""
 
     store: str
+    key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Alt(JExpr):
+    """One of several values: branches assigned different values (``if`` / ``else``, ``c ? a : b``), a
+    function returns different values, or its call sites pass different arguments. ``fallback``: the
+    options after the first are used only when the first is empty (``a || b``, ``a ?? b``)."""
+
+    options: tuple[JExpr, ...]
+    fallback: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Import(JExpr):
+    """A value exported by another module of the plugin: ``module`` is the plugin-relative path of the
+    importing file's target without extension (``src/api``), ``name`` the export (``default`` for a default
+    export), ``path`` properties read from it."""
+
+    module: str
+    name: str
+    path: tuple[str | None, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Blob(JExpr):
+    """``new Blob( [ value ], { type } )``: a body whose Content-Type is ``content_type`` (None: none)."""
+
+    value: JExpr | None
+    content_type: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +168,10 @@ class CallV(JExpr):
 @dataclass(frozen=True, slots=True)
 class Func(JExpr):
     """A function value; ``headers`` are the ``setRequestHeader( k, v )`` calls it makes on its first
-    parameter (jQuery ``beforeSend``)."""
+    parameter (jQuery ``beforeSend``). ``getter``: a ``get x() { … }`` accessor, read as its return value."""
 
     headers: tuple[Prop, ...]
+    getter: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +186,8 @@ class Unknown(JExpr):
 class Request:
     """An HTTP request the code makes.
 
-    transport: ``fetch``, ``jquery``, ``axios``, ``xhr``, ``api-fetch`` or ``wp-api-request``.
+    transport: ``fetch``, ``jquery``, ``axios``, ``xhr``, ``api-fetch``, ``wp-api-request`` or ``beacon``
+    (``navigator.sendBeacon``: a POST that carries cookies and cannot carry headers).
     method: upper-case, or None when not known. body_kind: ``none``, ``json``, ``form`` (urlencoded),
     ``formdata`` (multipart), ``text`` or ``unknown``. ``query`` holds parameters sent in the query string
     by the transport's own options (jQuery GET ``data``, axios ``params``).
@@ -188,10 +233,35 @@ class NonceMiddleware:
 
 @dataclass(frozen=True, slots=True)
 class StorageWrite:
-    """A value written to ``localStorage`` / ``sessionStorage`` / ``document.cookie`` / IndexedDB."""
+    """A value written to ``localStorage`` / ``sessionStorage`` / ``document.cookie`` / IndexedDB; ``key``
+    is the item name when it is a literal."""
 
     store: str
     value: JExpr
+    span: Span
+    key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UrlUse:
+    """A URL handed to something other than a request call: a data library's config object (``url``,
+    ``baseURL``, ``endpoint``, ``server: { url }``, ``ajax: { url }``) or the page location
+    (``location.href = …``, ``location.assign( … )``). ``where`` names the position for messages."""
+
+    where: str
+    value: JExpr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class PendingCall:
+    """A call on a receiver this file cannot resolve but the plugin model may: a value imported from another
+    module (``api.get( … )``) or a property a framework installs on every component (``this.$http.post( … )``).
+    ``args`` are the evaluated arguments with their spans."""
+
+    receiver: JExpr
+    method: str | None  # None: the receiver itself is called
+    args: tuple[tuple[JExpr, Span], ...]
     span: Span
 
 
@@ -202,6 +272,11 @@ class JsFacts:
     defaults: tuple[Defaults, ...]
     middlewares: tuple[NonceMiddleware, ...]
     storage_writes: tuple[StorageWrite, ...]
-    reads: tuple[JExpr, ...]  # Ref / DataAttr / StorageRead values the requests and stores use, for fact lines
+    reads: tuple[JExpr, ...]  # Ref / DataAttr / StorageRead / Printed values requests and stores use, for fact lines
     too_deep: bool = False
     suppressions: tuple = ()
+    url_uses: tuple[UrlUse, ...] = ()
+    exports: tuple[tuple[str, JExpr], ...] = ()  # (export name or 'default', value)
+    installs: tuple[tuple[str, JExpr], ...] = ()  # framework-wide properties: Vue.prototype.$http = …
+    globals: tuple[tuple[str, JExpr], ...] = ()  # page globals an inline script declares from what PHP prints
+    pending: tuple[PendingCall, ...] = ()

@@ -1,102 +1,33 @@
-"""Recognise requests, transport defaults, apiFetch nonce middleware and storage writes among the calls,
-constructions and assignments the ``requests`` query captured; each transport's options are read the way
-that library reads them (jQuery sends GET ``data`` in the query string, axios object ``data`` as JSON, …).
+"""Recognise requests, transport defaults, apiFetch nonce middleware, storage writes and URLs handed to
+libraries or the page location among the calls, constructions, assignments and object properties the
+``requests`` query captured. The request itself is built from the evaluated arguments by
+:mod:`analyzer.js.transports`; a call on a receiver only another module can resolve is kept as a
+:class:`~analyzer.js.ir.PendingCall` for the plugin model.
 """
 
 from __future__ import annotations
 
-from analyzer.js import ir
+from analyzer.js import ir, transports
+from analyzer.js.bindings import named, string_value, text
+from analyzer.js.transports import AXIOS_METHODS, JQUERY_CALLS, instance_id, literal_string
 
-_FETCH = frozenset({"fetch"})
-_JQUERY_CALLS = {"jQuery.ajax": None, "jQuery.post": "POST", "jQuery.get": "GET", "jQuery.getJSON": "GET"}
-_AXIOS_METHODS = {"get": "GET", "delete": "DELETE", "head": "HEAD", "options": "OPTIONS", "post": "POST", "put": "PUT", "patch": "PATCH", "request": None}
-_AXIOS_WITH_DATA = frozenset({"post", "put", "patch"})
 # The last name of every callee a request, a default, a middleware or a storage write can be made with.
 CALLEE_NAMES = frozenset(
     {"fetch", "ajax", "post", "get", "getJSON", "ajaxSetup", "axios", "request", "delete", "head", "options", "put", "patch",
-     "create", "apiFetch", "apiRequest", "createNonceMiddleware", "use", "setItem", "add"}
+     "create", "apiFetch", "apiRequest", "createNonceMiddleware", "use", "setItem", "add", "sendBeacon", "assign", "replace"}
 )
-_ASSIGNED = (b"cookie", b"Storage", b"defaults", b"nonceMiddleware")
+URL_KEYS = frozenset({"url", "baseURL", "baseUrl", "endpoint", "apiUrl", "apiURL", "restUrl", "restURL"})
+_ASSIGNED = (b"cookie", b"Storage", b"defaults", b"nonceMiddleware", b"location")
 _STORAGE_SETTERS = {"localStorage.setItem": "localStorage", "sessionStorage.setItem": "sessionStorage", "localforage.setItem": "localStorage"}
-
-
-def _named(node) -> list:
-    return [c for c in node.named_children if c.type != "comment"]
+_LOCATIONS = frozenset({"location", "location.href", "document.location", "document.location.href"})
 
 
 def unwrap(node):
     """``await client.get< T >( … )`` parses (in TS) as a call whose function is ``await client.get``."""
     while node is not None and node.type in ("await_expression", "parenthesized_expression", "non_null_expression"):
-        named = _named(node)
-        node = named[0] if named else None
+        inner = named(node)
+        node = inner[0] if inner else None
     return node
-
-
-def literal_string(value: ir.JExpr | None) -> str | None:
-    if isinstance(value, ir.Lit) and isinstance(value.value, str):
-        return value.value
-    return None
-
-
-def _method(value: ir.JExpr | None, default: str | None) -> str | None:
-    if value is None:
-        return default
-    text = literal_string(value)
-    return text.strip().upper() if text else None
-
-
-def _headers(value: ir.JExpr | None) -> tuple[tuple[ir.Prop, ...], bool]:
-    """Header properties and whether the list is complete."""
-    if value is None:
-        return (), True
-    if isinstance(value, ir.Obj):
-        return value.props, value.complete
-    return (), False
-
-
-def _query_string_fields(value: ir.JExpr) -> tuple[ir.Prop, ...]:
-    """Fields of a string body or query written as ``'a=1&_wpnonce=' + nonce``."""
-    parts = value.parts if isinstance(value, ir.Concat) else (value,)
-    fields: list[ir.Prop] = []
-    for i, part in enumerate(parts):
-        text = literal_string(part)
-        if text is None:
-            continue
-        pieces = text.split("&")
-        for j, piece in enumerate(pieces):
-            key, eq, rest = piece.partition("=")
-            if not eq or not key:
-                continue
-            key = key.lstrip("?")
-            if rest or j < len(pieces) - 1 or i + 1 >= len(parts):
-                fields.append(ir.Prop(key, ir.Lit(part.span, rest), part.span))
-            else:  # '…&_wpnonce=' + value
-                fields.append(ir.Prop(key, parts[i + 1], parts[i + 1].span))
-    return tuple(fields)
-
-
-def _content_type(headers: tuple[ir.Prop, ...]) -> str | None:
-    for prop in headers:
-        if prop.key is not None and prop.key.lower() == "content-type":
-            return (literal_string(prop.value) or "?").lower()
-    return None
-
-
-def classify_body(body: ir.JExpr | None, content_type: str | None) -> tuple[str, tuple[ir.Prop, ...]]:
-    """(kind, fields) of a fetch / XHR body."""
-    if body is None or (isinstance(body, ir.Lit) and body.value is None):
-        return "none", ()
-    if isinstance(body, ir.Json):
-        return "json", body.value.props if isinstance(body.value, ir.Obj) else ()
-    if isinstance(body, ir.Form):
-        return ("formdata" if body.kind == "formdata" else "form"), body.fields
-    if isinstance(body, (ir.Lit, ir.Concat)):
-        if content_type is not None and "x-www-form-urlencoded" in content_type:
-            return "form", _query_string_fields(body)
-        if content_type is not None and "json" in content_type:
-            return "json", ()
-        return "text", _query_string_fields(body)
-    return "unknown", ()
 
 
 class RequestBuilder:
@@ -106,9 +37,19 @@ class RequestBuilder:
         self.defaults: list[ir.Defaults] = []
         self.middlewares: list[ir.NonceMiddleware] = []
         self.storage_writes: list[ir.StorageWrite] = []
+        self.url_uses: list[ir.UrlUse] = []
+        self.pending: list[ir.PendingCall] = []
+        self.aliases = _aliases(extractor.scopes)
 
     def v(self, node) -> ir.JExpr | None:
         return self.x.value(node) if node is not None else None
+
+    def args(self, nodes) -> list[transports.Arg]:
+        return [(self.x.value(n), self.x.span(n)) for n in nodes]
+
+    def _add(self, request: ir.Request | None) -> None:
+        if request is not None:
+            self.requests.append(request)
 
     # --- calls ------------------------------------------------------------------------------------
 
@@ -119,289 +60,105 @@ class RequestBuilder:
             return
         # Most calls of a bundle are nothing to us: look at the callee's last name before evaluating anything.
         last = fn.child_by_field_name("property") if fn.type == "member_expression" else fn
-        if last is None or last.text.decode("utf-8", "replace") not in CALLEE_NAMES:
+        if last is None or (text(last) not in CALLEE_NAMES and not (fn.type == "identifier" and text(fn) in self.aliases)):
             return
-        args = _named(args_node)
+        if text(last) in ("assign", "replace") and b"location" not in fn.text:
+            return  # string.replace( … ): only location.replace( url ) matters here
+        args = named(args_node)
+        span = self.x.span(node)
         name = self.x.callee(fn)
         if fn.type == "member_expression":
-            method = fn.child_by_field_name("property").text.decode()
+            method = text(fn.child_by_field_name("property"))
             receiver = fn.child_by_field_name("object")
             receiver_value = self.v(receiver)
-            if isinstance(receiver_value, ir.CallV) and receiver_value.callee == "axios.create" and method in _AXIOS_METHODS:
-                self._axios(node, method, args, instance=self._instance_id(receiver), config=receiver_value)
+            if isinstance(receiver_value, ir.CallV) and receiver_value.callee == "axios.create" and method in AXIOS_METHODS:
+                self._add(transports.axios(span, method, self.args(args), receiver_value))
+                return
+            if _pending_receiver(receiver_value) and (method in AXIOS_METHODS or method in ("ajax", "getJSON")):
+                self.pending.append(ir.PendingCall(receiver_value, method, tuple(self.args(args)), span))
                 return
             if method in ("put", "add") and b"objectStore" in receiver.text + self._bound_text(receiver) and args:
-                self._store(node, "indexedDB", args[0])
+                self._store(node, "indexedDB", args[0], None)
                 return
             if name is not None and name.endswith("interceptors.request.use") and args:
                 self._interceptor(node, name, args[0])
                 return
         if name is None:
+            target = self.v(fn)
+            if isinstance(target, ir.Import):
+                self.pending.append(ir.PendingCall(target, None, tuple(self.args(args)), span))
             return
-        if name in _FETCH:
-            self._fetch(node, args)
-        elif name in _JQUERY_CALLS:
-            self._jquery(node, name, args)
+        if name == "fetch":
+            self._add(transports.fetch(span, self.args(args)))
+        elif name == "navigator.sendBeacon":
+            self._add(transports.beacon(span, self.args(args)))
+        elif name in JQUERY_CALLS:
+            self._add(transports.jquery(span, name, self.args(args)))
         elif name == "jQuery.ajaxSetup" and args:
             options = self.v(args[0])
             if isinstance(options, ir.Obj):
-                headers = self._jquery_headers(options)
+                headers = transports.jquery_headers(options)
                 if headers:
-                    self.defaults.append(ir.Defaults("jquery", None, headers, self.x.span(node)))
-        elif name == "axios" or (name.startswith("axios.") and name[6:] in _AXIOS_METHODS):
-            self._axios(node, name[6:] if name != "axios" else "", args, instance=None, config=None)
+                    self.defaults.append(ir.Defaults("jquery", None, headers, span))
+        elif name == "axios" or (name.startswith("axios.") and name[6:] in AXIOS_METHODS):
+            self._add(transports.axios(span, name[6:] if name != "axios" else "", self.args(args), None))
         elif name == "axios.create" and args:
             config = self.v(args[0])
             if isinstance(config, ir.Obj):
-                headers, _ = _headers(config.get("headers").value if config.get("headers") else None)
-                if headers:
-                    self.defaults.append(ir.Defaults("axios", self._instance_id_of_call(node), headers, self.x.span(node)))
+                headers = config.get("headers")
+                if headers is not None and isinstance(headers.value, ir.Obj) and headers.value.props:
+                    self.defaults.append(ir.Defaults("axios", instance_id(ir.CallV(span, name, ())), headers.value.props, span))
         elif name == "wp.apiFetch":
-            self._api_fetch(node, args, "api-fetch")
+            self._add(transports.api_fetch(span, self.args(args), "api-fetch"))
         elif name == "wp.apiRequest":
-            self._api_fetch(node, args, "wp-api-request")
+            self._add(transports.api_fetch(span, self.args(args), "wp-api-request"))
         elif name == "wp.apiFetch.createNonceMiddleware" and args:
-            self.middlewares.append(ir.NonceMiddleware(self.v(args[0]), self.x.span(node)))
+            self.middlewares.append(ir.NonceMiddleware(self.v(args[0]), span))
         elif name in _STORAGE_SETTERS and len(args) >= 2:
-            self._store(node, _STORAGE_SETTERS[name], args[1])
+            self._store(node, _STORAGE_SETTERS[name], args[1], literal_string(self.v(args[0])))
+        elif name in ("location.assign", "location.replace") and args:
+            self.url_uses.append(ir.UrlUse("the page location", self.v(args[0]), self.x.span(args[0])))
 
     def _bound_text(self, receiver) -> bytes:
         if receiver.type != "identifier":
             return b""
-        found = self.x.binding(receiver.text.decode(), receiver)
+        found = self.x.binding(text(receiver), receiver)
         if found is None:
             return b""
-        target = found[1][2]
-        return getattr(target, "text", b"") or b""
+        return getattr(found[1].node, "text", b"") or b""
 
-    def _instance_id(self, receiver) -> str | None:
-        if receiver.type == "identifier":
-            found = self.x.binding(receiver.text.decode(), receiver)
-            if found is not None:
-                return f"{found[0][1]}@{found[1][0]}"  # name@offset of its declaration: stable across runs
-        return None
-
-    def _instance_id_of_call(self, node) -> str | None:
-        parent = node.parent
-        while parent is not None and parent.type in ("await_expression", "parenthesized_expression"):
-            parent = parent.parent
-        if parent is not None and parent.type == "variable_declarator":
-            name = parent.child_by_field_name("name")
-            if name is not None and name.type == "identifier":
-                return self._instance_id(name)
-        return f"anonymous@{node.start_byte}"  # export default axios.create( … ): an instance, never the global
-
-    def _store(self, node, store: str, value_node) -> None:
-        self.storage_writes.append(ir.StorageWrite(store, self.v(value_node), self.x.span(node)))
+    def _store(self, node, store: str, value_node, key: str | None) -> None:
+        self.storage_writes.append(ir.StorageWrite(store, self.v(value_node), self.x.span(node), key))
 
     def _interceptor(self, node, name: str, fn_node) -> None:
         """``axios.interceptors.request.use( ( config ) => { config.headers[ 'X-WP-Nonce' ] = n; … } )``."""
         if fn_node.type not in ("arrow_function", "function_expression", "function"):
             return
         params = fn_node.child_by_field_name("parameters") or fn_node.child_by_field_name("parameter")
-        first = params if params is not None and params.type == "identifier" else (next(iter(_named(params)), None) if params is not None else None)
+        first = params if params is not None and params.type == "identifier" else (next(iter(named(params)), None) if params is not None else None)
         if first is not None and first.type in ("required_parameter", "optional_parameter"):
             first = first.child_by_field_name("pattern")
         if first is None or first.type != "identifier":
             return
-        config = first.text.decode()
+        config = text(first)
         headers = []
         for assign in self.x.assigns:
             if not (fn_node.start_byte <= assign.start_byte < fn_node.end_byte):
                 continue
             left = assign.child_by_field_name("left")
             obj = left.child_by_field_name("object") if left is not None else None
-            if obj is not None and obj.type == "member_expression" and obj.text.decode().replace(" ", "") in (f"{config}.headers", f"{config}.headers.common"):
-                headers.append(ir.Prop(self.x._key_of(left), self.v(assign.child_by_field_name("right")), self.x.span(assign)))
-        if headers:
-            receiver = name[: -len(".interceptors.request.use")]
-            instance = None if receiver == "axios" else self._instance_id(node.child_by_field_name("function").child_by_field_name("object").child_by_field_name("object").child_by_field_name("object"))
-            self.defaults.append(ir.Defaults("axios", instance, tuple(headers), self.x.span(node)))
-
-    # --- transports ---------------------------------------------------------------------------
-
-    def _fetch(self, node, args) -> None:
-        if not args:
+            if obj is not None and obj.type == "member_expression" and text(obj).replace(" ", "") in (f"{config}.headers", f"{config}.headers.common"):
+                headers.append(ir.Prop(self.x.key_of(left), self.v(assign.child_by_field_name("right")), self.x.span(assign)))
+        if not headers:
             return
-        init = self.v(args[1]) if len(args) > 1 else None
-        complete = init is None or (isinstance(init, ir.Obj) and init.complete)
-        options = init if isinstance(init, ir.Obj) else ir.Obj(self.x.span(node), ())
-        headers, headers_complete = _headers(options.get("headers").value if options.get("headers") else None)
-        body_prop = options.get("body")
-        kind, fields = classify_body(body_prop.value if body_prop else None, _content_type(headers))
-        method_prop = options.get("method")
-        self.requests.append(
-            ir.Request(
-                transport="fetch",
-                span=self.x.span(node),
-                url=self.v(args[0]),
-                url_span=self.x.span(args[0]),
-                path=None,
-                method=_method(method_prop.value if method_prop else None, "GET"),
-                headers=headers,
-                body=body_prop.value if body_prop else None,
-                body_kind=kind,
-                body_fields=fields,
-                query=(),
-                credentials=options.get("credentials"),
-                with_credentials=None,
-                complete=complete and headers_complete,
-            )
-        )
+        instance = None
+        if name != "axios.interceptors.request.use":
+            interceptors = node.child_by_field_name("function").child_by_field_name("object").child_by_field_name("object")
+            owner = self.v(interceptors.child_by_field_name("object"))
+            instance = instance_id(owner) if isinstance(owner, ir.CallV) and owner.callee == "axios.create" else name
+        self.defaults.append(ir.Defaults("axios", instance, tuple(headers), self.x.span(node)))
 
-    def _jquery_headers(self, options: ir.Obj) -> tuple[ir.Prop, ...]:
-        headers: list[ir.Prop] = []
-        prop = options.get("headers")
-        if prop is not None and isinstance(prop.value, ir.Obj):
-            headers.extend(prop.value.props)
-        before = options.get("beforeSend")
-        if before is not None and isinstance(before.value, ir.Func):
-            headers.extend(before.value.headers)
-        return tuple(headers)
-
-    def _jquery(self, node, name: str, args) -> None:
-        if not args:
-            return
-        fixed = _JQUERY_CALLS[name]
-        span = self.x.span(node)
-        first = self.v(args[0])
-        complete = True
-        if name == "jQuery.ajax":
-            if isinstance(first, ir.Obj):
-                options, url_prop = first, first.get("url")
-                url, url_span = (url_prop.value, url_prop.span) if url_prop else (None, None)
-            else:
-                second = self.v(args[1]) if len(args) > 1 else None
-                options = second if isinstance(second, ir.Obj) else ir.Obj(span, (), second is None)
-                url, url_span = first, self.x.span(args[0])
-            complete = options.complete
-            method_prop = options.get("type") or options.get("method")
-            method = _method(method_prop.value if method_prop else None, "GET")
-            data_prop = options.get("data")
-            data = data_prop.value if data_prop else None
-            content_type = literal_string(options.get("contentType").value) if options.get("contentType") else None
-        else:
-            if isinstance(first, ir.Obj):  # $.post( { url, data, … } )
-                options = first
-                url_prop = first.get("url")
-                url, url_span = (url_prop.value, url_prop.span) if url_prop else (None, None)
-                data_prop = first.get("data")
-                data = data_prop.value if data_prop else None
-            else:
-                options = ir.Obj(span, ())
-                url, url_span = first, self.x.span(args[0])
-                data = self.v(args[1]) if len(args) > 1 and args[1].type not in ("arrow_function", "function_expression", "function") else None
-            method = fixed
-            content_type = None
-        headers = self._jquery_headers(options)
-        query: tuple[ir.Prop, ...] = ()
-        kind, fields = "none", ()
-        if data is not None:
-            if method in ("GET", "HEAD") and isinstance(data, (ir.Obj, ir.Form, ir.Lit, ir.Concat)):
-                query = data.props if isinstance(data, ir.Obj) else (data.fields if isinstance(data, ir.Form) else _query_string_fields(data))
-            elif isinstance(data, ir.Json) or (content_type and "json" in content_type.lower()):
-                # A JSON Content-Type (even over an object jQuery form-encodes): PHP leaves $_POST empty.
-                inner = data.value if isinstance(data, ir.Json) else data
-                kind, fields = "json", (inner.props if isinstance(inner, ir.Obj) else ())
-            elif isinstance(data, ir.Obj):
-                kind, fields = "form", data.props
-                complete = complete and data.complete
-            elif isinstance(data, ir.Form):
-                kind, fields = ("formdata" if data.kind == "formdata" else "form"), data.fields
-            elif isinstance(data, (ir.Lit, ir.Concat)):
-                kind, fields = "form", _query_string_fields(data)
-            else:
-                kind = "unknown"
-        xhr_fields = options.get("xhrFields")
-        with_credentials = xhr_fields.value.get("withCredentials") if xhr_fields is not None and isinstance(xhr_fields.value, ir.Obj) else None
-        self.requests.append(
-            ir.Request("jquery", span, url, url_span, None, method, headers, data, kind, fields, query, None, with_credentials, complete=complete)
-        )
-
-    def _axios(self, node, method: str, args, instance: str | None, config: ir.CallV | None) -> None:
-        span = self.x.span(node)
-        if not args:
-            return
-        url, url_span, data = None, None, None
-        options: ir.JExpr | None = None
-        if method in ("", "request"):
-            first = self.v(args[0])
-            if isinstance(first, ir.Obj):
-                options = first
-            else:
-                url, url_span = first, self.x.span(args[0])
-                options = self.v(args[1]) if len(args) > 1 else None
-        else:
-            url, url_span = self.v(args[0]), self.x.span(args[0])
-            if method in _AXIOS_WITH_DATA:
-                data = self.v(args[1]) if len(args) > 1 else None
-                options = self.v(args[2]) if len(args) > 2 else None
-            else:
-                options = self.v(args[1]) if len(args) > 1 else None
-        complete = options is None or (isinstance(options, ir.Obj) and options.complete)
-        opts = options if isinstance(options, ir.Obj) else ir.Obj(span, ())
-        if url is None and opts.get("url"):
-            url, url_span = opts.get("url").value, opts.get("url").span
-        if data is None and opts.get("data"):
-            data = opts.get("data").value
-        method_prop = opts.get("method")
-        verb = _AXIOS_METHODS.get(method) if method not in ("", "request") else _method(method_prop.value if method_prop else None, "GET")
-        headers, headers_complete = _headers(opts.get("headers").value if opts.get("headers") else None)
-        if isinstance(data, ir.Obj):
-            kind, fields = "json", data.props
-        else:
-            kind, fields = classify_body(data, _content_type(headers) or "json")
-        params = opts.get("params")
-        query = params.value.props if params is not None and isinstance(params.value, ir.Obj) else ()
-        base_url = None
-        with_credentials = opts.get("withCredentials")
-        if config is not None and config.args and isinstance(config.args[0], ir.Obj):
-            base = config.args[0].get("baseURL")
-            base_url = base.value if base else None
-            with_credentials = with_credentials or config.args[0].get("withCredentials")
-        self.requests.append(
-            ir.Request("axios", span, url, url_span, None, verb, headers, data, kind, fields, query, None, with_credentials, instance, base_url, complete and headers_complete)
-        )
-
-    def _api_fetch(self, node, args, transport: str) -> None:
-        if not args:
-            return
-        options = self.v(args[0])
-        span = self.x.span(node)
-        if not isinstance(options, ir.Obj):
-            self.requests.append(ir.Request(transport, span, None, None, None, None, (), None, "unknown", (), (), None, None, complete=False))
-            return
-        path, url = options.get("path"), options.get("url")
-        method_prop = options.get("method")
-        headers, headers_complete = _headers(options.get("headers").value if options.get("headers") else None)
-        data, body = options.get("data"), options.get("body")
-        if data is not None:
-            kind = "json" if transport == "api-fetch" else ("form" if isinstance(data.value, ir.Obj) else "unknown")
-            fields = data.value.props if isinstance(data.value, ir.Obj) else ()
-            payload = data.value
-        else:
-            kind, fields = classify_body(body.value if body else None, _content_type(headers))
-            payload = body.value if body else None
-        self.requests.append(
-            ir.Request(
-                transport,
-                span,
-                url.value if url else None,
-                url.span if url else (path.span if path else None),
-                path.value if path else None,
-                _method(method_prop.value if method_prop else None, "GET"),
-                headers,
-                payload,
-                kind,
-                fields,
-                (),
-                options.get("credentials"),
-                None,
-                complete=options.complete and headers_complete,
-            )
-        )
-
-    # --- assignments and constructions --------------------------------------------------------
+    # --- assignments, constructions, object properties ---------------------------------------
 
     def assignment(self, node) -> None:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
@@ -410,14 +167,16 @@ class RequestBuilder:
         if not any(word in left.text for word in _ASSIGNED):
             return
         target = self.x.value(left)
-        written = left.text.decode("utf-8", "replace").replace(" ", "")
+        written = text(left).replace(" ", "")
         if written in ("document.cookie", "window.document.cookie"):
-            self._store(node, "cookie", right)
+            self._store(node, "cookie", right, None)
             return
         if isinstance(target, ir.Ref):
             dotted = target.dotted
-            if target.root in ("localStorage", "sessionStorage") and len(target.path) == 1:
-                self._store(node, target.root, right)
+            if dotted in _LOCATIONS:
+                self.url_uses.append(ir.UrlUse("the page location", self.v(right), self.x.span(right)))
+            elif target.root in ("localStorage", "sessionStorage") and len(target.path) == 1:
+                self._store(node, target.root, right, target.path[0])
             elif dotted == "wp.apiFetch.nonceMiddleware.nonce":
                 self.middlewares.append(ir.NonceMiddleware(self.v(right), self.x.span(node)))
             elif target.root == "axios" and target.path[:2] == ("defaults", "headers"):
@@ -429,13 +188,13 @@ class RequestBuilder:
         base = left
         chain = []
         while base is not None and base.type in ("member_expression", "subscript_expression"):
-            chain.append(self.x._key_of(base))
+            chain.append(self.x.key_of(base))
             base = base.child_by_field_name("object")
         chain.reverse()
-        if base is not None and base.type == "identifier" and chain[:2] == ["defaults", "headers"]:
-            instance_value = self.x.value(base)
-            if isinstance(instance_value, ir.CallV) and instance_value.callee == "axios.create":
-                self.defaults.append(ir.Defaults("axios", self._instance_id(base), self._default_headers(tuple(chain), right, node), self.x.span(node)))
+        if base is not None and chain[:2] == ["defaults", "headers"]:
+            instance = self.x.value(base)
+            if isinstance(instance, ir.CallV) and instance.callee == "axios.create":
+                self.defaults.append(ir.Defaults("axios", instance_id(instance), self._default_headers(tuple(chain), right, node), self.x.span(node)))
 
     def _default_headers(self, path: tuple, right, node) -> tuple[ir.Prop, ...]:
         """``defaults.headers.common[ 'X-WP-Nonce' ] = n`` (one header) or ``defaults.headers.common = { … }``."""
@@ -443,6 +202,15 @@ class RequestBuilder:
         if path[-1] in ("common", "post", "put", "patch", "delete", "get", "headers") and isinstance(value, ir.Obj):
             return value.props
         return (ir.Prop(path[-1], value, self.x.span(node)),)
+
+    def pair(self, node) -> None:
+        """``{ url: '/wp-json/…' }`` in a data library's config (``server: { url }``, ``ajax: { url }``)."""
+        key_node, value_node = node.child_by_field_name("key"), node.child_by_field_name("value")
+        if key_node is None or value_node is None:
+            return
+        key = string_value(key_node) if key_node.type == "string" else text(key_node)
+        if key in URL_KEYS:
+            self.url_uses.append(ir.UrlUse(f"the '{key}' of a configuration object", self.v(value_node), self.x.span(value_node)))
 
     def construction(self, node) -> None:
         """``const xhr = new XMLHttpRequest(); xhr.open( m, url ); xhr.setRequestHeader( k, v ); xhr.send( b )``."""
@@ -455,7 +223,7 @@ class RequestBuilder:
         name = parent.child_by_field_name("name") or parent.child_by_field_name("left")
         if name is None or name.type != "identifier":
             return
-        found = self.x.binding(name.text.decode(), name)
+        found = self.x.binding(text(name), name)
         if found is None:
             return
         key = found[0]
@@ -463,30 +231,49 @@ class RequestBuilder:
         headers: list[ir.Prop] = []
         body = None
         for call in self.x.member_calls.get(key, ()):
-            method = call.child_by_field_name("function").child_by_field_name("property").text.decode()
-            args = _named(call.child_by_field_name("arguments"))
+            method = text(call.child_by_field_name("function").child_by_field_name("property"))
+            args = named(call.child_by_field_name("arguments"))
             if method == "open" and len(args) >= 2:
                 opened = (call, args)
             elif method == "setRequestHeader" and len(args) >= 2:
-                headers.append(ir.Prop(_string_of(self.x, args[0]), self.v(args[1]), self.x.span(call)))
+                headers.append(ir.Prop(literal_string(self.v(args[0])), self.v(args[1]), self.x.span(call)))
             elif method == "send" and args:
                 body = self.v(args[0])
         with_credentials = None
         for assign in self.x.member_assigns.get(key, ()):
             left = assign.child_by_field_name("left")
-            if self.x._key_of(left) == "withCredentials":
+            if self.x.key_of(left) == "withCredentials":
                 with_credentials = ir.Prop("withCredentials", self.v(assign.child_by_field_name("right")), self.x.span(assign))
         if opened is None:
             return
         call, args = opened
         headers_t = tuple(headers)
-        kind, fields = classify_body(body, _content_type(headers_t))
+        kind, fields = transports.classify_body(body, transports.content_type(headers_t))
+        method = literal_string(self.v(args[0]))
         self.requests.append(
-            ir.Request("xhr", self.x.span(call), self.v(args[1]), self.x.span(args[1]), None, _method(self.v(args[0]), None), headers_t, body, kind, fields, (), None, with_credentials)
+            ir.Request("xhr", self.x.span(call), self.v(args[1]), self.x.span(args[1]), None, method.strip().upper() if method else None, headers_t, body, kind, fields, (), None, with_credentials)
         )
 
 
-def _string_of(extractor, node) -> str | None:
-    value = extractor.value(node)
-    return literal_string(value)
+_ALIASED = tuple(name.encode() for name in sorted(CALLEE_NAMES - {"get", "post", "use", "add", "create", "request", "options", "head", "delete", "put", "patch"}))
 
+
+def _aliases(scopes) -> frozenset[str]:
+    """Names bound to a transport under another name: ``const api = window.wp.apiFetch``,
+    ``const { apiFetch: fetcher } = wp``, ``const send = navigator.sendBeacon.bind( navigator )``."""
+    found = set()
+    for (_, name), bindings in scopes.decls.items():
+        for binding in bindings:
+            if binding.kind == "member" and binding.extra in CALLEE_NAMES:
+                found.add(name)
+            elif binding.kind == "value" and binding.node is not None and binding.node.end_byte - binding.node.start_byte < 200:
+                if any(token in binding.node.text for token in _ALIASED):
+                    found.add(name)
+    return frozenset(found)
+
+
+def _pending_receiver(value: ir.JExpr | None) -> bool:
+    """A receiver only the plugin model can resolve: an import of the plugin's own module, or ``this.$x``."""
+    if isinstance(value, ir.Import):
+        return True
+    return isinstance(value, ir.Ref) and value.root == "this" and len(value.path) == 1

@@ -1,147 +1,23 @@
 """What PHP hands to browser code: script handles, nonces, localized objects, ``data-*`` attributes, nonce
-form fields and REST roots.
+form fields, REST roots, and browser code written in PHP strings.
 
-:class:`ScriptEvaluator` extends the evaluator with the values that matter on the way to JS: a
-``wp_create_nonce( ACTION )`` result (:class:`NonceV`) and URLs (:class:`UrlV`: ``rest_url()``,
-``admin_url( 'admin-ajax.php' )``, ``home_url()``, ``plugins_url( 'x.js', __FILE__ )``), kept through the
-escaping and encoding functions plugins wrap them in. :func:`collect` walks every call and every printed
-value of the plugin once and returns the facts the client-side model joins with JS.
+The values themselves (nonces, URLs, JSON) and the evaluator that knows them are in
+:mod:`analyzer.php.script_values`. :func:`collect` walks every call and every printed value of the plugin
+once and returns the facts the client-side model joins with JS.
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass
 
 from analyzer.php import ir
-from analyzer.php.evaluate import (
-    ArrayV,
-    Env,
-    Evaluator,
-    Known,
-    Value,
-    php_string,
-    unknown,
-)
+from analyzer.php.evaluate import ArrayV, Env, Known, Value, php_string, unknown
+from analyzer.php.script_values import DEFAULT_ACTION, JsonV, NonceV, ScriptEvaluator, UrlV, func_name
 from analyzer.php.symbols import SymbolIndex
 from analyzer.source import Span
 
-DEFAULT_ACTION = -1  # wp_create_nonce() / wp_nonce_field() without an action
-
-
-@dataclass(frozen=True, slots=True)
-class NonceV(Value):
-    """A ``wp_create_nonce()`` result. action: the action string, DEFAULT_ACTION, or None when unknown."""
-
-    action: str | int | None
-    creation: Span  # the wp_create_nonce call
-
-
-@dataclass(frozen=True, slots=True)
-class UrlV(Value):
-    """A URL PHP builds. kind: ``rest`` (REST root plus ``path``), ``ajax`` (admin-ajax.php), ``site``
-    (home_url / site_url / admin_url: the site's own origin), ``plugin`` (the plugin's directory URL:
-    ``path`` is the plugin-relative file)."""
-
-    kind: str
-    path: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class JsonV(Value):
-    """``wp_json_encode( value )`` / ``json_encode( value )``: the JS literal PHP prints."""
-
-    value: Value
-
-
-_PASS_THROUGH = frozenset(
-    {"esc_url_raw", "esc_url", "sanitize_url", "esc_attr", "esc_js", "esc_html", "trailingslashit", "untrailingslashit", "strval", "wp_unslash", "esc_textarea", "html_entity_decode"}
-)
-_REST_URL = frozenset({"rest_url", "get_rest_url"})
-_SITE_URL = frozenset({"home_url", "site_url", "get_home_url", "get_site_url", "network_home_url", "network_site_url", "get_bloginfo"})
-_PLUGIN_URL = frozenset({"plugins_url", "plugin_dir_url"})
-
-
-def _func_name(name: str) -> str:
-    return name.rsplit("\\", 1)[-1].lower()
-
-
-class ScriptEvaluator(Evaluator):
-    """The evaluator, plus nonce and URL values (see module doc)."""
-
-    def _eval_Call(self, expr: ir.Call, env: Env) -> Value:
-        name = _func_name(expr.name)
-        args = [a.value for a in expr.args if not a.spread]
-        if name == "wp_create_nonce":
-            if not args:
-                return NonceV(expr.span, DEFAULT_ACTION, expr.span)
-            action = self.eval(args[0], env)
-            if isinstance(action, Known) and isinstance(action.value, (str, int)) and not isinstance(action.value, bool):
-                value = action.value
-                return NonceV(expr.span, DEFAULT_ACTION if value in (-1, "-1") else value, expr.span)
-            return NonceV(expr.span, None, expr.span)
-        if name in ("wp_json_encode", "json_encode") and args:
-            return JsonV(expr.span, self.eval(args[0], env))
-        if name in _PASS_THROUGH and args:
-            inner = self.eval(args[0], env)
-            if isinstance(inner, (NonceV, UrlV)):
-                return inner
-        if name in _REST_URL:
-            path_arg = args[1] if name == "get_rest_url" and len(args) > 1 else (args[0] if name == "rest_url" and args else None)
-            path = php_string(self.eval(path_arg, env)) if path_arg is not None else ""
-            return UrlV(expr.span, "rest", None if path is None else "/" + path.lstrip("/"))
-        if name == "admin_url":
-            path = php_string(self.eval(args[0], env)) if args else ""
-            return UrlV(expr.span, "ajax" if path is not None and path.lstrip("/").startswith("admin-ajax.php") else "site", path)
-        if name in _SITE_URL:
-            if name == "get_bloginfo" and not (args and php_string(self.eval(args[0], env)) in ("url", "wpurl")):
-                return super()._eval_Call(expr, env)
-            return UrlV(expr.span, "site", None)
-        if name in _PLUGIN_URL:
-            return self._plugin_url(name, args, expr.span, env)
-        if name in ("dirname", "plugin_dir_path") and args:
-            inner = self.eval(args[0], env)
-            if isinstance(inner, Known) and isinstance(inner.value, str):
-                return Known(expr.span, posixpath.dirname(inner.value) if name == "dirname" else posixpath.dirname(inner.value) + "/")
-        return super()._eval_Call(expr, env)
-
-    def _plugin_url(self, name: str, args: list[ir.Expr], span: Span, env: Env) -> Value:
-        if name == "plugin_dir_url":
-            base = self.eval(args[0], env) if args else None
-            if isinstance(base, Known) and isinstance(base.value, str):
-                return UrlV(span, "plugin", posixpath.dirname(base.value) + "/" if not base.value.endswith("/") else base.value)
-            return UrlV(span, "plugin", None)
-        relative = php_string(self.eval(args[0], env)) if args else ""
-        base = self.eval(args[1], env) if len(args) > 1 else None
-        if relative is not None and isinstance(base, Known) and isinstance(base.value, str):
-            directory = base.value if base.value.endswith("/") else posixpath.dirname(base.value)
-            return UrlV(span, "plugin", posixpath.normpath(posixpath.join(directory, relative.lstrip("/"))))
-        return UrlV(span, "plugin", None)
-
-    def _eval_Const(self, expr: ir.Const, env: Env) -> Value:
-        upper = expr.name.upper()
-        if upper == "__FILE__":
-            return Known(expr.span, env.function.key[0] or env.function.span.path)
-        if upper == "__DIR__":
-            return Known(expr.span, posixpath.dirname(env.function.key[0] or env.function.span.path) + "/")
-        return super()._eval_Const(expr, env)
-
-    def _eval_Concat(self, expr: ir.Concat, env: Env) -> Value:
-        values = [self.eval(part, env) for part in expr.parts]
-        if values and isinstance(values[0], UrlV):
-            rest = [php_string(v) for v in values[1:]]
-            first = values[0]
-            if first.path is None or any(r is None for r in rest):
-                return UrlV(expr.span, first.kind, None)
-            path = first.path + "".join(rest)  # type: ignore[arg-type]
-            if first.kind == "plugin":
-                path = posixpath.normpath(path)
-            return UrlV(expr.span, first.kind, path)
-        texts = [php_string(v) for v in values]
-        if all(t is not None for t in texts):
-            return Known(expr.span, "".join(texts))  # type: ignore[arg-type]
-        return unknown("concatenation of unknown values", expr.span)
+__all__ = ["DEFAULT_ACTION", "JsonV", "NonceV", "ScriptEvaluator", "UrlV", "collect"]
 
 
 # --- Facts -------------------------------------------------------------------------------------------
@@ -216,6 +92,25 @@ class CallFact:
     offset: int
 
 
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """Part of a string PHP builds: literal ``text``, or a ``value`` slot (a concatenated or interpolated
+    expression), with where it is written."""
+
+    text: str | None
+    value: Value | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedScript:
+    """Browser code written in PHP strings: the text handed to ``wp_add_inline_script`` (``whole``), or an
+    echoed string holding ``<script>`` elements (only their content is code)."""
+
+    pieces: tuple[Piece, ...]
+    whole: bool
+
+
 @dataclass
 class ScriptFacts:
     handles: list[ScriptHandle]
@@ -227,6 +122,7 @@ class ScriptFacts:
     calls: list[CallFact]  # wp_localize_script, wp_verify_nonce, set_transient … (see INTERESTING)
     handle_uses: list[tuple[str, str, Span]]  # (function, handle, call): localize / inline script on a handle
     script_outputs: list[tuple[Span, Value]]  # what PHP prints inside an inline <script> (see analyzer.js.inline)
+    embedded: list[EmbeddedScript]  # browser code written in PHP strings (see analyzer.js.embedded)
 
 
 INTERESTING = frozenset(
@@ -235,6 +131,8 @@ INTERESTING = frozenset(
         "wp_verify_nonce", "check_ajax_referer", "check_admin_referer", "add_action", "wp_create_nonce",
         "set_transient", "set_site_transient", "update_option", "add_option", "update_site_option", "wp_cache_set",
         "update_user_meta", "add_user_meta", "setcookie", "register_block_type", "wp_register_script_module", "wp_enqueue_script_module",
+        "wp_remote_get", "wp_remote_post", "wp_remote_request", "wp_remote_head", "wp_safe_remote_get", "wp_safe_remote_post",
+        "wp_safe_remote_request", "wp_print_inline_script_tag", "wp_get_inline_script_tag",
     }
 )
 STORE_FUNCTIONS = {
@@ -260,7 +158,7 @@ class _Collector:
     def __init__(self, files: tuple[ir.PhpFacts, ...], evaluator: ScriptEvaluator) -> None:
         self.files = files
         self.ev = evaluator
-        self.facts = ScriptFacts([], [], [], [], [], [], [], [], [])
+        self.facts = ScriptFacts([], [], [], [], [], [], [], [], [], [])
 
     def value(self, expr: ir.Expr | None, scope: ir.FunctionFact, offset: int) -> Value:
         if expr is None:
@@ -279,7 +177,7 @@ class _Collector:
                     call = site.call
                     if not isinstance(call, ir.Call):
                         continue
-                    name = _func_name(call.name)
+                    name = func_name(call.name)
                     if name in INTERESTING:
                         self.facts.calls.append(CallFact(name, call, scope, site.offset))
                         self._call(name, call, scope, site.offset, facts)
@@ -309,6 +207,8 @@ class _Collector:
             object_name = php_string(self.value(arg(1), scope, offset))
             if object_name:
                 self.facts.localized.append(Localized(handle, object_name, self.value(arg(2), scope, offset), call.span, "localize"))
+        elif name in ("wp_print_inline_script_tag", "wp_get_inline_script_tag") and args:
+            self._script_text(arg(0), scope, offset, call.span, None, "inline")
         elif name == "wp_add_inline_script" and len(args) >= 2:
             handle = php_string(self.value(arg(0), scope, offset))
             if handle is not None:
@@ -326,18 +226,18 @@ class _Collector:
                     FormField(field, NonceV(call.span, action_value, call.span), call.span, form.form_id if form else None, form.classes if form else (), facts.path)
                 )
 
-    def _pieces(self, expr: ir.Expr, scope: ir.FunctionFact, offset: int) -> list[str | Value] | None:
-        """A PHP string expression as literal text and value slots: concatenation and sprintf( '%s' )."""
+    def _pieces(self, expr: ir.Expr, scope: ir.FunctionFact, offset: int, depth: int = 0) -> list[Piece] | None:
+        """A PHP string expression as literal text and value slots, each where it is written: concatenation,
+        interpolation, ``sprintf( '%s' )``, and a variable assigned such an expression earlier in the function."""
+        if depth > 8:
+            return None
         if isinstance(expr, ir.Concat):
-            out: list[str | Value] = []
+            out: list[Piece] = []
             for part in expr.parts:
-                sub = self._pieces(part, scope, offset)
-                if sub is None:
-                    out.append(self.value(part, scope, offset))
-                else:
-                    out.extend(sub)
+                sub = self._pieces(part, scope, offset, depth + 1)
+                out.extend(sub if sub is not None else [Piece(None, self.value(part, scope, offset), part.span)])
             return out
-        if isinstance(expr, ir.Call) and _func_name(expr.name) == "sprintf" and expr.args:
+        if isinstance(expr, ir.Call) and func_name(expr.name) == "sprintf" and expr.args:
             fmt = php_string(self.value(expr.args[0].value, scope, offset))
             if fmt is None:
                 return None
@@ -349,33 +249,43 @@ class _Collector:
                     explicit = re.match(r"%(\d+)\$", piece)
                     position = int(explicit.group(1)) - 1 if explicit else index
                     index += 0 if explicit else 1
-                    out.append(self.value(values[position], scope, offset) if position < len(values) else unknown("sprintf"))
+                    if position < len(values):
+                        out.append(Piece(None, self.value(values[position], scope, offset), values[position].span))
+                    else:
+                        out.append(Piece(None, unknown("sprintf"), expr.span))
                 else:
-                    out.append(piece.replace("%%", "%"))
+                    out.append(Piece(piece.replace("%%", "%"), None, expr.args[0].value.span))
             return out
+        if isinstance(expr, ir.Var):  # $js = "…"; … wp_add_inline_script( 'h', $js )
+            assigned = _assignment_before(scope, expr.name, offset)
+            if assigned is not None and isinstance(assigned.value, (ir.Concat, ir.Call)):
+                return self._pieces(assigned.value, scope, assigned.offset, depth + 1)
         value = self.value(expr, scope, offset)
         if isinstance(value, Known) and isinstance(value.value, str):
-            return [value.value]
+            return [Piece(value.value, None, expr.span)]
         return None
 
     def _script_text(self, expr: ir.Expr | None, scope, offset: int, span: Span, handle: str | None, channel: str) -> None:
-        """JS text built in PHP: ``'var Acme = ' . wp_json_encode( $data )``, ``sprintf( 'window.Acme = %s;', … )``."""
+        """JS text built in PHP: ``'var Acme = ' . wp_json_encode( $data )``, ``sprintf( 'window.Acme = %s;', … )``;
+        kept whole as browser code to analyse (``ScriptFacts.embedded``)."""
         if expr is None:
             return
         pieces = self._pieces(expr, scope, offset)
         if pieces is None:
             return
+        self.facts.embedded.append(EmbeddedScript(tuple(pieces), True))
         text = ""
         for piece in pieces:
-            if isinstance(piece, str):
-                text += piece
+            if piece.text is not None:
+                text += piece.text
                 continue
-            self._slot(text, piece, span, handle, channel)
+            self._slot(text, piece.value, span, handle, channel)
+            self.facts.script_outputs.append((piece.span, _payload(piece.value)))
             text += "\x00"
 
     def _slot(self, text_before: str, value: Value, span: Span, handle: str | None, channel: str) -> None:
         tail = text_before[-300:]
-        payload = value.value if isinstance(value, JsonV) else value
+        payload = _payload(value)
         match = _JS_GLOBAL.search(tail)
         if match:
             self.facts.localized.append(Localized(handle, match.group(1), payload, span, channel))
@@ -388,7 +298,7 @@ class _Collector:
         html = output.html_before
         value = self.value(output.value, scope, output.offset)
         if output.in_script:
-            self.facts.script_outputs.append((output.span, value.value if isinstance(value, JsonV) else value))
+            self.facts.script_outputs.append((output.span, _payload(value)))
         if html:
             if _in_script(html) or (output.in_script and _JS_GLOBAL.search(html[-300:])):
                 self._slot(html, value, output.span, None, "template")
@@ -405,16 +315,36 @@ class _Collector:
         pieces = self._pieces(output.value, scope, output.offset)
         if pieces:
             text = ""
+            scripted = False
             for piece in pieces:
-                if isinstance(piece, str):
-                    text += piece
+                if piece.text is not None:
+                    text += piece.text
                     continue
                 attribute = _DATA_ATTRIBUTE.search(text[-200:])
                 if attribute:
-                    self.facts.data_attributes.append(DataAttribute(attribute.group(1).lower(), piece, output.span))
+                    self.facts.data_attributes.append(DataAttribute(attribute.group(1).lower(), piece.value, output.span))
                 elif _in_script(text):
-                    self._slot(text, piece, output.span, None, "template")
+                    self._slot(text, piece.value, output.span, None, "template")
+                    self.facts.script_outputs.append((piece.span, _payload(piece.value)))
                 text += "\x00"
+                scripted = scripted or _in_script(text)
+            if scripted or _SCRIPT_OPEN.search(text):  # echo '<script>fetch( … )</script>': its JS, analysed
+                self.facts.embedded.append(EmbeddedScript(tuple(pieces), False))
+            elif output.in_script and not html and any(p.text for p in pieces):  # echo '<script>'; echo 'fetch( … )';
+                self.facts.embedded.append(EmbeddedScript(tuple(pieces), True))
+
+
+def _payload(value: Value) -> Value:
+    return value.value if isinstance(value, JsonV) else value
+
+
+def _assignment_before(scope: ir.FunctionFact, name: str, offset: int) -> ir.Assign | None:
+    found = None
+    for assign in scope.assignments:
+        if isinstance(assign.target, ir.Var) and assign.target.name == name and assign.offset < offset:
+            if found is None or assign.offset > found.offset:
+                found = assign
+    return found
 
 
 def _form_at(facts: ir.PhpFacts, offset: int) -> ir.FormRange | None:

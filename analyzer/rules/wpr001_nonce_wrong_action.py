@@ -91,7 +91,7 @@ def check(model: PluginModel) -> Iterator[Finding]:
                 continue
             message, related = _message(where, nonce)
             yield Finding(RULE.code, RULE.level, message, placement.span, related, claim=COOKIE_NONCE_FAILS)
-    for facts in model.js_files:
+    for facts in client.js_files:
         for middleware in facts.middlewares:
             nonce = client.nonce_source(middleware.value)
             if nonce is not None and nonce.wrong_action:

@@ -87,13 +87,19 @@ def check(model: PluginModel) -> Iterator[Finding]:
                 continue
             evidence, related = nonce_evidence(placement.nonce)
             key = placement.key or "?"
+            beacon = request.request.transport == "beacon"
+            fix = (
+                "navigator.sendBeacon cannot send headers: send _wpnonce in a FormData or URLSearchParams body, or in the URL's query."
+                if beacon
+                else "Send it as the X-WP-Nonce header."
+            )
             claim, answer = _claims.visitor_answer(model, list(request.endpoints), needs_user)
             yield Finding(
                 RULE.code,
                 RULE.level,
                 f"The nonce under '{key}'{evidence} travels in {why}; the request sends no X-WP-Nonce header "
                 f"and no _wpnonce query, so core sees no nonce and runs it as user 0 (stage: anonymous: {answer}). "
-                f"Send it as the X-WP-Nonce header.",
+                f"{fix}",
                 placement.span,
                 related,
                 claim=claim,

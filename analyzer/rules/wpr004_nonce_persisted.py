@@ -1,12 +1,15 @@
 r"""## What it does
 Finds nonces kept beyond the page that printed them:
 
-- JS: a nonce written to `localStorage`, `sessionStorage`, `document.cookie` or IndexedDB; a request header
-  or `_wpnonce` read back from storage (reported at the read); a hard-coded 10-hex-digit nonce literal in a
-  request;
+- JS: a nonce written to `localStorage`, `sessionStorage`, `document.cookie` or IndexedDB; a nonce read back
+  from storage and sent (reported at the read); a hard-coded 10-hex-digit nonce literal in a request;
 - PHP: a `wp_create_nonce()` result stored with `set_transient`, `set_site_transient`, `update_option`,
   `add_option`, `wp_cache_set`, `update_user_meta` or `add_user_meta`, or a `wp_rest` nonce kept in a `static`
   variable.
+
+A value read back from storage counts as a nonce only when the plugin stored a nonce it can trace under that
+key (`localStorage.setItem( 'acme-nonce', acme.nonce )`), or when the request sends it where only a nonce goes
+(the `X-WP-Nonce` header, `_wpnonce`): a subscriber id or a cached list id kept in `localStorage` is not one.
 
 ## Why is this bad?
 Failure stage: **cookie-nonce**. A nonce is bound to the user, the login session and a 12-hour tick. A stored
@@ -70,9 +73,9 @@ def _nonce_in(value: Value, depth: int = 0) -> NonceV | None:
 
 def check(model: PluginModel) -> Iterator[Finding]:
     client = model.client
-    for facts in model.js_files:
+    for facts in client.js_files:
         for write in facts.storage_writes:
-            nonce = client.nonce_in(write.value)
+            nonce = client.nonce_in(client.modules.resolve(write.value))
             if nonce is None or nonce.kind in ("stored", "literal"):
                 continue
             evidence, related = nonce_evidence(nonce)
@@ -81,7 +84,7 @@ def check(model: PluginModel) -> Iterator[Finding]:
     for request in client.requests:
         for placement in request.placements:
             nonce = placement.nonce
-            if placement.where not in ("header", "query", "body"):
+            if placement.where not in ("header", "custom-header", "query", "body"):
                 continue
             if nonce.kind == "stored" and nonce.channel not in reported:
                 reported.add(nonce.channel)

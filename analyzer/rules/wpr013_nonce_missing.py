@@ -95,6 +95,11 @@ def check(model: PluginModel) -> Iterator[Finding]:
         if not all(check for _, check in checks):
             continue
         endpoint, what = checks[0]
+        fix = (
+            "navigator.sendBeacon cannot send headers: add _wpnonce (a wp_rest nonce) to its FormData body or the URL's query."
+            if request.request.transport == "beacon"
+            else "Send X-WP-Nonce with a wp_rest nonce, or use apiFetch."
+        )
         related = [Related(endpoint.permission.span or endpoint.registration, f"permission check of {endpoint.display_path}")]
         if switched_off is False:
             switched_off = _check_switched_off(model)
@@ -119,8 +124,7 @@ def check(model: PluginModel) -> Iterator[Finding]:
                 RULE.code,
                 RULE.level,
                 f"This request to {ref(1, endpoint.display_path)} sends no nonce; core then ignores the login cookie "
-                f"and runs it as user 0, and {answer} (stage: anonymous; the route sees no logged-in user). Send "
-                f"X-WP-Nonce with a wp_rest nonce, or use apiFetch.",
+                f"and runs it as user 0, and {answer} (stage: anonymous; the route sees no logged-in user). {fix}",
                 request.request.span,
                 tuple(related),
                 claim=claim,
@@ -131,7 +135,7 @@ def check(model: PluginModel) -> Iterator[Finding]:
             RULE.level,
             f"This request to {ref(1, endpoint.display_path)} sends no nonce; core then ignores the login cookie and "
             f"runs it as user 0, so the permission check ({what}) refuses everyone: 401 rest_forbidden (stage: "
-            f"anonymous). Send X-WP-Nonce with a wp_rest nonce, or use apiFetch.",
+            f"anonymous). {fix}",
             request.request.span,
             tuple(related),
             claim=Claim("anonymous", status=401, code="rest_forbidden", user="visitor"),

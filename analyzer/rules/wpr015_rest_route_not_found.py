@@ -4,8 +4,9 @@ registers: a typo in the path, a `GET` to a `POST`-only route, a `POST` to a rou
 out (they default to `GET`), an `id` that cannot match `(?P<id>\d+)`.
 
 Path parameters match by their regex; parts of the URL that are not known statically match anything.
-Silent when any route of that namespace could not be resolved, and for other namespaces (`wp/v2`, other
-plugins).
+Silent when any route of that namespace could not be resolved, for other namespaces (`wp/v2`, other
+plugins) and for other hosts. When the URL differs by branch or by call site (a helper called with several
+paths), each possibility is checked and one that matches nothing is reported where its path is written.
 
 ## Why is this bad?
 Failure stage: **route**. Core answers `404 rest_no_route` — also for a wrong method; there is no 405
@@ -54,42 +55,55 @@ def check(model: PluginModel) -> Iterator[Finding]:
     client = model.client
     if model.routes_failed:
         return  # a route the analyzer could not resolve may be the one (the failure is reported as an error)
+    seen = set()
     for request in client.requests:
-        namespace = request.own_namespace
         r = request.request
-        if namespace is None or request.endpoints or r.url_span is None:
+        if r.url_span is None:
             continue
-        if any(e.namespace is None or (e.namespace.strip("/") == namespace and e.route is None) for e in model.rest_endpoints):
-            continue  # a route of this namespace is not known: it may be the one
-        if any(e.methods is None for e in request.path_matches):
-            continue
-        shown = request.url.path.replace(DYNAMIC, "…") if request.url.path else "?"
-        if request.path_matches:
-            endpoint = request.path_matches[0]
-            methods = ", ".join(sorted(set().union(*(e.methods or set() for e in request.path_matches))))
-            yield Finding(
-                RULE.code,
-                RULE.level,
-                f"{r.method} {shown} matches the path of {ref(1, endpoint.display_path)}, which accepts only {methods}: "
-                f"core answers 404 rest_no_route (stage: route; a wrong method gets no 405). Use {methods}, or add "
-                f"{r.method} to the route's methods.",
-                r.url_span,
-                (Related(endpoint.registration, f"register_rest_route {endpoint.display_path}"),),
-                claim=_NO_ROUTE,
-            )
-            continue
-        candidates = [e for e in model.rest_endpoints if e.namespace and e.namespace.strip("/") == namespace and e.path]
-        if not candidates:
-            continue
-        paths = {e.path: e for e in candidates}
-        near = difflib.get_close_matches(request.url.path or "", sorted(paths), n=1, cutoff=0.0)
-        nearest = paths[near[0]] if near else candidates[0]
+        # Any possibility of the URL that matches nothing is a request that gets 404 (a call site passing a
+        # misspelt path to a helper); a fallback used only when the localized root is missing is not judged.
+        for info, endpoints, path_matches, namespace in request.routes:
+            if info.fallback or namespace is None or endpoints:
+                continue
+            if any(e.namespace is None or (e.namespace.strip("/") == namespace and e.route is None) for e in model.rest_endpoints):
+                continue  # a route of this namespace is not known: it may be the one
+            if any(e.methods is None for e in path_matches):
+                continue
+            where = info.site or r.url_span
+            shown = info.path.replace(DYNAMIC, "…") if info.path else "?"
+            if (where, shown, r.method) in seen:
+                continue
+            seen.add((where, shown, r.method))
+            yield from _finding(model, r, namespace, shown, info.path, path_matches, where)
+
+
+def _finding(model: PluginModel, r, namespace: str, shown: str, path: str | None, path_matches, where) -> Iterator[Finding]:
+    if path_matches:
+        endpoint = path_matches[0]
+        methods = ", ".join(sorted(set().union(*(e.methods or set() for e in path_matches))))
         yield Finding(
             RULE.code,
             RULE.level,
-            f"{r.method or 'The request'} {shown} matches no route the plugin registers in {namespace}: core answers 404 "
-            f"rest_no_route (stage: route). The nearest route is {ref(1, nearest.display_path)}.",
-            r.url_span,
-            (Related(nearest.registration, f"register_rest_route {nearest.display_path}"),),
+            f"{r.method} {shown} matches the path of {ref(1, endpoint.display_path)}, which accepts only {methods}: "
+            f"core answers 404 rest_no_route (stage: route; a wrong method gets no 405). Use {methods}, or add "
+            f"{r.method} to the route's methods.",
+            where,
+            (Related(endpoint.registration, f"register_rest_route {endpoint.display_path}"),),
             claim=_NO_ROUTE,
         )
+        return
+    candidates = [e for e in model.rest_endpoints if e.namespace and e.namespace.strip("/") == namespace and e.path]
+    if not candidates:
+        return
+    paths = {e.path: e for e in candidates}
+    near = difflib.get_close_matches(path or "", sorted(paths), n=1, cutoff=0.0)
+    nearest = paths[near[0]] if near else candidates[0]
+    yield Finding(
+        RULE.code,
+        RULE.level,
+        f"{r.method or 'The request'} {shown} matches no route the plugin registers in {namespace}: core answers 404 "
+        f"rest_no_route (stage: route). The nearest route is {ref(1, nearest.display_path)}.",
+        where,
+        (Related(nearest.registration, f"register_rest_route {nearest.display_path}"),),
+        claim=_NO_ROUTE,
+    )
