@@ -148,6 +148,7 @@ class Evaluator:
         self.index = index
         self.hooks = hooks  # analyzer.php.hooks.HookIndex: the plugin's own filters, for apply_filters()
         self.filtered_hooks: set[str] = set()  # hooks apply_filters() was evaluated on (demand-driven parsing)
+        self._setters: dict[tuple, list] = {}  # (class, property) -> the methods that assign it, and where
         self._steps = 0
         self._active: set[tuple] = set()
 
@@ -425,14 +426,21 @@ class Evaluator:
         """A property without a default that the class's other methods set (an init() that fills
         ``self::$namespace`` or ``self::$instance = new self()`` before routes are registered): the value they
         all agree on; None when no method sets it."""
-        values: list[Value] = []
-        for klass in self.index.lineage(self.index.class_(cls)):
-            for method in klass.methods:
-                if method is env.function:
-                    continue
-                assigned = self._last_property_assignment(method, name, 1 << 62)
-                if assigned is not None:
-                    values.append(self.eval(assigned.value, Env(method, cls, assigned.offset, {}, env.depth + 1)))
+        setters = self._setters.get((cls, name))
+        if setters is None:
+            setters = [
+                (method, assigned)
+                for klass in self.index.lineage(self.index.class_(cls))
+                for method in klass.methods
+                for assigned in [self._last_property_assignment(method, name, 1 << 62)]
+                if assigned is not None
+            ]
+            self._setters[(cls, name)] = setters
+        values = [
+            self.eval(assigned.value, Env(method, cls, assigned.offset, {}, env.depth + 1))
+            for method, assigned in setters
+            if method is not env.function
+        ]
         if not values:
             return None
         first = values[0]
