@@ -3,8 +3,19 @@ Finds code that switches off core's REST cookie-nonce check:
 - `add_filter( 'rest_authentication_errors', … )` with a callback that can return `true` without verifying a
   credential of the request itself: `'__return_true'`, `'is_user_logged_in'`, closures or functions that
   `return true` (also conditionally) or return a login / capability test;
+- a callback running after core's check (priority above 100, `PHP_INT_MAX`) that turns the error core returned
+  (`rest_cookie_invalid_nonce`) into `null`, `true` or `false` — the request then runs as the cookie's user with a
+  forged nonce — unless it drops the user to 0 first (`wp_set_current_user( 0 )`), which is what core does
+  without a nonce anyway;
 - `remove_filter( 'rest_authentication_errors', 'rest_cookie_check_errors', 100 )`;
 - `remove_all_filters( 'rest_authentication_errors' )`.
+
+An authentication scheme of the plugin's own is not a bypass and is not reported: a callback that returns
+`true` only after it has verified something the request carries against a secret the visitor cannot obtain —
+`hash_equals()` of a header with an option, a constant from wp-config.php or meta, an HMAC keyed with one, a
+signature (`openssl_verify()`), a password (`wp_authenticate()`), a nonce. A check that the cookie alone passes
+(`is_user_logged_in()`, `current_user_can()`) is no such credential, and neither is a comparison with a value
+the plugin prints to every visitor or writes in its own source: the message names that check.
 
 A `remove_filter` of `rest_cookie_check_errors` without priority 100 removes nothing; it is reported as a
 warning that says so. Callbacks that return a `WP_Error`, or pass a non-null `$result` through, are fine.
