@@ -31,7 +31,7 @@ def rule_table() -> str:
 
 
 def demo_sample() -> str:
-    """The first three findings of the README's first command, and its summary line."""
+    """The first three findings of the README's first command, and its summary."""
     import contextlib
     import io
     import os
@@ -52,7 +52,7 @@ def demo_sample() -> str:
         else:
             os.environ["NO_COLOR"] = no_color
     blocks = out.getvalue().strip().split("\n\n")
-    return "```text\n" + "\n\n".join(blocks[:3] + [blocks[-1].splitlines()[-1]]) + "\n```"
+    return "```text\n" + "\n\n".join(blocks[:3] + [blocks[-1]]) + "\n```"
 
 
 def _replace(readme: str, start: str, end: str, body: str) -> str:
