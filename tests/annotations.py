@@ -134,14 +134,7 @@ def _read_expect_file(case: Path, expected: set[Expectation], ok: set[tuple[str,
         holds = lines[line - 1].strip() if 0 < line <= len(lines) else "(no such line)"
         if holds != match.group("text"):
             raise AssertionError(f"{listing.name}:{number}: {rel}:{line} should hold {match.group('text')!r}, it holds {holds!r}")
-        for kind, items in _DIRECTIVE.findall(match.group("annotation")):
-            for code, level in _ITEM.findall(items):
-                if code not in BY_CODE:
-                    raise AssertionError(f"{listing.name}:{number}: annotation names unknown rule {code}")
-                if kind == "expect":
-                    expected.add(Expectation(rel, line, code, level or BY_CODE[code].RULE.level))
-                else:
-                    ok.add((rel, line, code))
+        _collect([(line, match.group("annotation"))], rel, expected, ok)
 
 
 def check_case(case: Path) -> tuple[ScanResult, list[str]]:

@@ -245,30 +245,15 @@ class CredentialFinder:
         offset where they do; in order."""
         found: list[Check] = []
         for guard in fn.guards:
-            holder: list[Check] = []
-
-            def is_test(node, holder=holder) -> bool:
-                check = self.test(node, fn, taint, depth)
-                if check is not None:
-                    holder.append(check)
-                return check is not None
-
-            polarity = test_polarity(guard.condition, is_test, fn=fn)
-            if polarity == "negative" and holder and (stops(fn, guard.body_start, guard.body_end) or self._ends_in(fn, guard.body_start, guard.body_end, depth)):
-                found.append(replace(holder[0], offset=guard.offset))
+            polarity, checks = self._polarity(guard.condition, fn, taint, depth)
+            if polarity == "negative" and checks and (stops(fn, guard.body_start, guard.body_end) or self._ends_in(fn, guard.body_start, guard.body_end, depth)):
+                found.append(replace(checks[0], offset=guard.offset))
         for ret in fn.returns:
             # return verify( $request ) ? do_it( $request ) : new WP_Error( … );
             if isinstance(ret.value, ir.Ternary) and ret.value.then is not None:
-                holder = []
-
-                def is_test(node, holder=holder) -> bool:
-                    check = self.test(node, fn, taint, depth)
-                    if check is not None:
-                        holder.append(check)
-                    return check is not None
-
-                if test_polarity(ret.value.condition, is_test, fn=fn) == "positive" and holder:
-                    found.append(replace(holder[0], offset=ret.offset))
+                polarity, checks = self._polarity(ret.value.condition, fn, taint, depth)
+                if polarity == "positive" and checks:
+                    found.append(replace(checks[0], offset=ret.offset))
         for attempt in fn.tries:
             if not any(stops(fn, start, end) for start, end in attempt.catches):
                 continue
@@ -296,17 +281,9 @@ class CredentialFinder:
         wp_die(), wp_send_json_error() or a throw in the failing branch, or a helper that does so."""
         found = []
         for guard in fn.guards:
-            holder: list[Check] = []
-
-            def is_test(node, holder=holder) -> bool:
-                check = self.test(node, fn, taint, depth)
-                if check is not None:
-                    holder.append(check)
-                return check is not None
-
-            if test_polarity(guard.condition, is_test, fn=fn) == "negative" and holder:
-                if self._ends_in(fn, guard.body_start, guard.body_end, depth):
-                    found.append(holder[0])
+            polarity, checks = self._polarity(guard.condition, fn, taint, depth)
+            if polarity == "negative" and checks and self._ends_in(fn, guard.body_start, guard.body_end, depth):
+                found.append(checks[0])
         for site in fn.calls:
             call = site.call
             if isinstance(call, ir.Call) and _name(call) in ("check_ajax_referer", "check_admin_referer"):
@@ -317,6 +294,19 @@ class CredentialFinder:
                     inner = self.taint(target, (p.name for p, a in zip(target.params, call.args) if taint.tainted(a.value)))
                     found.extend(self._dying_gates(target, inner, depth + 1))
         return found
+
+    def _polarity(self, condition: ir.Expr, fn: ir.FunctionFact, taint: Taint, depth: int) -> tuple[str | None, list[Check]]:
+        """Whether a branch on ``condition`` runs when its checks passed ("positive") or failed ("negative"),
+        and the checks it makes."""
+        checks: list[Check] = []
+
+        def is_test(node) -> bool:
+            check = self.test(node, fn, taint, depth)
+            if check is not None:
+                checks.append(check)
+            return check is not None
+
+        return test_polarity(condition, is_test, fn=fn), checks
 
     def _ends_in(self, fn: ir.FunctionFact, start: int, end: int, depth: int) -> bool:
         """Code in ``[start, end)`` of ``fn`` ends the whole request: an exit, wp_die(), wp_send_json*(), a
@@ -345,19 +335,11 @@ class CredentialFinder:
         or after ``if ( ! check ) { return … }`` — and the first would-be check there that is none."""
         seen: list[Check] = []
         for guard in fn.guards:
-            holder: list[Check] = []
-
-            def is_test(node, holder=holder) -> bool:
-                check = self.test(node, fn, taint)
-                if check is not None:
-                    holder.append(check)
-                return check is not None
-
-            polarity = test_polarity(guard.condition, is_test, fn=fn)
+            polarity, checks = self._polarity(guard.condition, fn, taint, 0)
             inside = polarity == "positive" and guard.body_start <= offset < guard.body_end
             after = polarity == "negative" and guard.body_end <= offset and stops(fn, guard.body_start, guard.body_end)
-            if (inside or after) and holder:
-                seen.extend(holder)
+            if inside or after:
+                seen.extend(checks)
         credential = next((c for c in seen if c.lowers), None)
         return credential, next((c for c in seen if not c.lowers), None)
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from analyzer import wordpress_effects as wpe
 from analyzer.php import ir
-from analyzer.php.evaluate import ArrayV, ClosureV, Env, Evaluator, Known, ObjectV
+from analyzer.php.callables import callable_target
+from analyzer.php.evaluate import Env, Evaluator, Known, ObjectV
 from analyzer.php.flow import Taint, assigned_values, same, walk
 from analyzer.php.flow import children as walk_children
 from analyzer.php.symbols import SymbolIndex
@@ -278,7 +279,7 @@ class EffectAnalyzer:
         if dynamic.callee is not None:
             self.evaluator.reset()
             value = self.evaluator.eval(dynamic.callee, Env(fn, class_name or fn.class_name, dynamic.offset))
-            target = self._callable_function(value)
+            target = callable_target(value, self.index)
             if target is not None:
                 return self._follow(target[0], target[1], dynamic, fn, taint, depth, active, dynamic.args)
             chosen = _chosen_by_request(dynamic.callee, fn, taint)
@@ -310,7 +311,7 @@ class EffectAnalyzer:
             return ()  # its body is a closure of this function, already followed
         self.evaluator.reset()
         value = self.evaluator.eval(callee, Env(fn, class_name or fn.class_name, 1 << 62))
-        target = self._callable_function(value)
+        target = callable_target(value, self.index)
         if target is not None:
             return self._function(target[0], target[1], frozenset(p.name for p in target[0].params), top=False, depth=depth + 1, active=active)
         if isinstance(value, Known) and isinstance(value.value, str):
@@ -318,25 +319,6 @@ class EffectAnalyzer:
             if name in wpe.php_functions() or (name in wpe.wordpress_functions() and not wpe.writes_by_name(name)):
                 return ()
         return (Effect(wpe.UNKNOWN, "unresolved", what, "a callable the analyzer cannot resolve", call.span),)
-
-    def _callable_function(self, value) -> tuple[ir.FunctionFact, str | None] | None:
-        if isinstance(value, ClosureV):
-            return value.function, value.class_name
-        if isinstance(value, Known) and isinstance(value.value, str):
-            text = value.value.lstrip("\\")
-            if "::" in text:
-                cls, _, method = text.partition("::")
-                fn = self.index.method(cls, method)
-                return (fn, cls) if fn is not None else None
-            fn = self.index.function(text)
-            return (fn, None) if fn is not None else None
-        if isinstance(value, ArrayV) and len(value.items) == 2:
-            (_, target), (_, method) = value.items
-            if isinstance(method, Known) and isinstance(method.value, str):
-                cls = target.cls if isinstance(target, ObjectV) else target.value if isinstance(target, Known) and isinstance(target.value, str) else None
-                fn = self.index.method(cls, method.value) if cls else None
-                return (fn, cls) if fn is not None else None
-        return None
 
     # --- classing the calls that leave the plugin -------------------------------------------------
 
