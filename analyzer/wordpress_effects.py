@@ -50,6 +50,9 @@ AREAS = {
     "orders": "create, change or refund orders, coupons or products",
 }
 
+# Functions that decode request data into values (an object of json_decode() is the request's, not the site's).
+DECODERS = frozenset({"json_decode", "simplexml_load_string", "wp_parse_args", "wp_json_decode"})
+
 # Privileged areas from gravest to mildest: which effect a message names first.
 AREA_ORDER = {area: i for i, area in enumerate(("code", "users", "plugins", "files", "sql", "options", "content", "orders", "terms", "comments", "outbound", "mail", "cache"))}
 
@@ -57,7 +60,11 @@ POLICIES = {
     "always": "privileged whatever the arguments",
     "tainted": "privileged when the target argument comes from the request, else none",
     "store": "an option-like store: privileged when the request chooses the key, supplies content of the value, or "
-    "chooses an entry of it to remove; a value the plugin computes (a counter the request merely picks, a time) is own",
+    "chooses an entry of it to remove, and for an option core reads (users_can_register, default_role …) whatever "
+    "the value; a value the plugin computes (a counter, a time, a flag) under a key the plugin wrote is own",
+    "command": "a shell command: privileged when the request supplies part of it, else own (a fixed command)",
+    "path": "a file: privileged when the request chooses the path or supplies what is written, else own (a path "
+    "and content the plugin chose: its log, its cache directory)",
     "object": "a change to an object: privileged when the object (target) comes from the request, else own",
     "object_meta": "meta of an object: privileged when the request chooses the key, or chooses the object and supplies "
     "content of the value (a counter the plugin computes is own); meta of an object the plugin chose is own",
@@ -67,6 +74,8 @@ POLICIES = {
     "or post type comes from the request; a post of the plugin's own type is own",
     "address": "privileged when the recipient comes from the request, else own",
     "url": "privileged when the URL comes from the request, else none",
+    "keys": "variables from an array's keys (extract): privileged when the request supplies the array, unless the "
+    "plugin built it with fixed keys",
     "own": "always the plugin's own records",
 }
 
@@ -165,11 +174,13 @@ FUNCTIONS: dict[str, Write] = {
         "wpmu_create_blog update_blog_details update_blog_status update_archived",
     ),
     # --- files ------------------------------------------------------------------------------------
+    **_table("files", "path", "file_put_contents fwrite fputs fputcsv", target=0, value=1),
+    **_table("files", "path", "unlink rmdir mkdir touch tempnam wp_delete_file wp_mkdir_p", target=0),
     **_table(
         "files",
         "always",
-        "file_put_contents fwrite fputs fputcsv unlink rmdir mkdir rename copy move_uploaded_file touch chmod "
-        "chown chgrp symlink link tempnam wp_delete_file wp_delete_file_from_directory wp_mkdir_p wp_upload_bits "
+        "rename copy move_uploaded_file chmod "
+        "chown chgrp symlink link wp_delete_file_from_directory wp_upload_bits "
         "wp_handle_upload wp_handle_sideload media_handle_upload media_handle_sideload media_sideload_image "
         "download_url unzip_file copy_dir insert_with_markers save_mod_rewrite_rules wp_save_image_file "
         "wp_import_handle_upload",
@@ -184,12 +195,10 @@ FUNCTIONS: dict[str, Write] = {
     ),
     **_table("mail", "address", "wp_mail mail", target=0),
     # --- code execution ---------------------------------------------------------------------------
-    **_table(
-        "code",
-        "always",
-        "eval assert create_function system exec shell_exec passthru proc_open popen pcntl_exec",
-    ),
-    **_table("code", "tainted", "include include_once require require_once unserialize maybe_unserialize extract parse_str", target=0),
+    **_table("code", "always", "eval assert create_function"),
+    **_table("code", "command", "system exec shell_exec passthru proc_open popen pcntl_exec", target=0),
+    **_table("code", "tainted", "include include_once require require_once unserialize maybe_unserialize parse_str", target=0),
+    **_table("code", "keys", "extract", target=0),
     # --- the plugin's own records ----------------------------------------------------------------
     **_table("transients", "own", "set_transient set_site_transient delete_transient delete_site_transient"),
     **_table("cache", "own", "wp_cache_set wp_cache_add wp_cache_replace wp_cache_delete wp_cache_incr wp_cache_decr"),
@@ -364,3 +373,17 @@ def wordpress_functions() -> frozenset[str]:
 def php_functions() -> frozenset[str]:
     """PHP's internal functions (analyzer/data/php_functions.txt, tools/function_lists.py)."""
     return _names("php_functions.txt")
+
+
+@cache
+def core_options() -> frozenset[str]:
+    """Options WordPress core reads (analyzer/data/core_options.txt, tools/function_lists.py)."""
+    return _names("core_options.txt")
+
+
+def is_core_option(name: str) -> bool:
+    """``name`` is an option core reads (``users_can_register``, ``wp_user_roles``, ``widget_text``): writing it
+    changes the site whatever the value. A name ending in ``_`` in the list is a prefix."""
+    low = name.lower()
+    options = core_options()
+    return low in options or low.endswith("user_roles") or any(o.endswith("_") and low.startswith(o) for o in options)

@@ -19,7 +19,7 @@ from analyzer import wordpress_effects as wpe
 from analyzer.php import ir
 from analyzer.php.callables import callable_target
 from analyzer.php.evaluate import Env, Evaluator, Known, ObjectV
-from analyzer.php.flow import Taint, assigned_values, same, walk
+from analyzer.php.flow import Taint, assigned_values, is_wpdb, same, sql_text, walk
 from analyzer.php.flow import children as walk_children
 from analyzer.php.symbols import SymbolIndex
 from analyzer.source import Span
@@ -80,16 +80,6 @@ def _literal(expr: ir.Expr | None) -> str | None:
     return expr.value if isinstance(expr, ir.Lit) and isinstance(expr.value, str) else None
 
 
-def _is_wpdb(obj: ir.Expr) -> bool:
-    if isinstance(obj, ir.Var):
-        return obj.name == "wpdb"
-    if isinstance(obj, ir.Prop):
-        return obj.name == "wpdb"
-    if isinstance(obj, ir.Sub) and isinstance(obj.base, ir.Var) and obj.base.name == "GLOBALS":
-        return _literal(obj.key) == "wpdb"
-    return False
-
-
 def _is_current_user(expr: ir.Expr | None) -> bool:
     for node in walk(expr):
         if isinstance(node, ir.Call) and node.name.rsplit("\\", 1)[-1].lower() in ("get_current_user_id", "wp_get_current_user"):
@@ -110,6 +100,7 @@ class EffectAnalyzer:
             if fn.parent_key is not None:
                 self._closures.setdefault(fn.parent_key, []).append(fn)
         self._cache: dict[tuple, tuple[Effect, ...]] = {}
+        self._literals: dict[str, str] = {}  # parameters of the function being walked bound to a literal
 
     # --- entry point -----------------------------------------------------------------------------
 
@@ -125,8 +116,11 @@ class EffectAnalyzer:
 
     # --- walking the plugin's code ----------------------------------------------------------------
 
-    def _function(self, fn, class_name, tainted, *, top: bool, depth: int, active: set) -> tuple[Effect, ...]:
-        key = (fn.key, class_name, tainted)
+    def _function(self, fn, class_name, tainted, *, top: bool, depth: int, active: set, literals: frozenset = frozenset()) -> tuple[Effect, ...]:
+        """Effects of ``fn``; ``tainted`` names the parameters that hold request data, ``literals`` pairs the
+        parameters the caller passed a literal with it (``t_main::update_option( 't_error', … )`` writes the
+        option 't_error')."""
+        key = (fn.key, class_name, tainted, literals)
         if not top and key in self._cache:
             return self._cache[key]
         if key in active:
@@ -135,6 +129,8 @@ class EffectAnalyzer:
         if depth > MAX_DEPTH or self._visits > MAX_VISITS:
             return (Effect(wpe.UNKNOWN, "unresolved", fn.display_name, "the call chain is too deep to follow", fn.span),)
         active.add(key)
+        outer_literals = self._literals
+        self._literals = {name: value for name, value in literals if not assigned_values(fn, name)}
         try:
             taint = Taint(fn, tainted, self.readers)
             found: list[Effect] = []
@@ -156,6 +152,7 @@ class EffectAnalyzer:
             result = tuple(found)
         finally:
             active.discard(key)
+            self._literals = outer_literals
         if not top:
             self._cache[key] = result
         return result
@@ -167,13 +164,23 @@ class EffectAnalyzer:
         named = {a.name: a for a in args if a.name}
         spread = any(a.spread for a in args)
         tainted = set()
+        literals = set()
         for i, param in enumerate(target.params):
             arg = named.get(param.name) or (positional[i] if i < len(positional) else None)
             if (arg is not None and taint.tainted(arg.value)) or (spread and any(taint.tainted(a.value) for a in args if a.spread)):
                 tainted.add(param.name)
             if param.variadic and any(taint.tainted(a.value) for a in positional[i:]):
                 tainted.add(param.name)
-        return self._function(target, class_name, frozenset(tainted), top=False, depth=depth + 1, active=active)
+            literal = self._literal_of(arg.value) if arg is not None and not param.variadic and not spread else None
+            if isinstance(literal, str):
+                literals.add((param.name, literal))
+        return self._function(target, class_name, frozenset(tainted), top=False, depth=depth + 1, active=active, literals=frozenset(literals))
+
+    def _literal_of(self, expr: ir.Expr | None) -> str | None:
+        """The string ``expr`` is when written as a literal, or a parameter the caller bound to one."""
+        if isinstance(expr, ir.Var) and expr.name in self._literals:
+            return self._literals[expr.name]
+        return _literal(expr)
 
     def _call(self, fn, class_name, call, offset, taint, depth, active) -> tuple[Effect, ...]:
         if isinstance(call, ir.Call):
@@ -227,7 +234,7 @@ class EffectAnalyzer:
     def _method_call(self, fn, class_name, call: ir.MethodCall, offset, taint, depth, active) -> tuple[Effect, ...]:
         name = call.name.lower()
         what = f"->{call.name}()"
-        if _is_wpdb(call.obj):
+        if is_wpdb(call.obj):
             return self._wpdb(call, taint, fn)
         if name in wpe.USER_METHODS:
             return (Effect(wpe.PRIVILEGED, "users", what, "it changes a user's roles or capabilities", call.span),)
@@ -247,6 +254,8 @@ class EffectAnalyzer:
         if area is not None and wpe.writes_by_name(name):
             return (Effect(wpe.PRIVILEGED, area, what, f"it changes a {short}", call.span),)
         if taint.tainted(call.obj) and wpe.writes_by_name(name):
+            if _decoded_request(call.obj, fn, taint):
+                return ()  # a method of the request's own decoded data (json_decode( $request->get_body() )) stores nothing
             return (Effect(wpe.PRIVILEGED, "content", what, "a write to an object the request chooses", call.span),)
         where = f"a {short} object" if short else "an object the analyzer cannot resolve"
         return (Effect(wpe.UNKNOWN, "unresolved", what, f"a method of {where}", call.span),)
@@ -327,6 +336,8 @@ class EffectAnalyzer:
             return Effect(cls, area or write.area, what, why, call.span)
 
         target, key, value = _arg(call, write.target), _arg(call, write.key), _arg(call, write.value)
+        if isinstance(key, ir.Var) and key.name in self._literals:
+            key = ir.Lit(key.span, self._literals[key.name])  # a wrapper's parameter, bound to its caller's literal
         policy = write.policy
         privileged_area = write.area in wpe.AREAS
         if policy == "always":
@@ -334,9 +345,24 @@ class EffectAnalyzer:
         if policy == "own":
             return effect(wpe.OWN, "")
         if policy == "tainted":
-            if taint.tainted(target):
+            # Code runs on content the request supplies; reading a stored value it names is not that.
+            if taint.supplies(target, None, None) if write.area == "code" else taint.tainted(target):
                 return effect(wpe.PRIVILEGED, "the request chooses its argument")
             return None if write.area == "code" else effect(wpe.OWN, f"{_name(target, 'a fixed target')}, chosen by the plugin")
+        if policy == "keys":
+            if taint.supplies(target, None, None) and not _fixed_keys(target, fn):
+                return effect(wpe.PRIVILEGED, "the request chooses the variables it sets")
+            return None
+        if policy == "command":
+            if taint.tainted(target):
+                return effect(wpe.PRIVILEGED, "the request supplies part of the command")
+            return effect(wpe.OWN, "a fixed command the plugin runs", "commands")
+        if policy == "path":
+            if taint.tainted(target):
+                return effect(wpe.PRIVILEGED, "the request chooses the path")
+            if taint.tainted(value):
+                return effect(wpe.PRIVILEGED, "the request supplies what the file holds")
+            return effect(wpe.OWN, "a file the plugin chose, with content it computes", "own files")
         if policy == "url":
             return effect(wpe.PRIVILEGED, "the URL comes from the request") if taint.tainted(target) else None
         if policy == "address":
@@ -352,8 +378,13 @@ class EffectAnalyzer:
                 return effect(wpe.PRIVILEGED, f"the request supplies what {_name(key, 'it')} holds")
             if self._deleted_entry(value, fn, taint):
                 return effect(wpe.PRIVILEGED, f"the request chooses which entry of {_name(key, 'it')} is removed")
+            literal = _literal(key)
+            if literal is not None and wpe.is_core_option(literal):
+                return effect(wpe.PRIVILEGED, f"'{literal}' is an option WordPress itself reads")
             if value is not None and _reads_same(value, write.read, key, fn):
                 return effect(wpe.OWN, f"{_name(key, 'its record')} is a counter the plugin keeps")
+            if literal is not None and value is not None:
+                return effect(wpe.OWN, f"the plugin's own option '{literal}', set to a value the plugin computes", "own options")
             return effect(wpe.PRIVILEGED, f"anyone can overwrite {_name(key, 'it')}")
         if policy == "object":
             chosen = _array_item(target, "ID", fn)
@@ -426,7 +457,7 @@ class EffectAnalyzer:
             return (Effect(wpe.OWN, "sql", what, why, call.span),)
         if name in wpe.WPDB_QUERY:
             sql = _arg(call, 0)
-            text = _sql_text(sql, fn).lower().lstrip(" (\n\t\r")
+            text = sql_text(sql, fn).lower().lstrip(" (\n\t\r")
             prepared = isinstance(sql, ir.MethodCall) and sql.name.lower() == "prepare"
             verb = next((v for v in wpe.SQL_WRITE_VERBS if text.startswith(v)), None)
             if text.startswith(("select", "show", "describe", "explain")):
@@ -434,6 +465,9 @@ class EffectAnalyzer:
             if taint.tainted(sql) and not prepared:
                 return (Effect(wpe.PRIVILEGED, "sql", what, "the SQL is built from request data", call.span),)
             core = _core_table(sql)
+            if core == "options" and prepared and not taint.tainted(sql) and not _names_core_option(sql):
+                # INSERT … ON DUPLICATE KEY UPDATE of the plugin's own counter row: an option it names, values it computes.
+                return (Effect(wpe.OWN, "sql", what, "a row of the options table the plugin names, with values it computes", call.span),)
             if core is not None:
                 return (Effect(wpe.PRIVILEGED, "sql", what, f"it writes the core table {core}", call.span),)
             if verb is None:
@@ -489,25 +523,6 @@ def _chosen_by_request(expr: ir.Expr | None, fn: ir.FunctionFact, taint: Taint) 
     return None
 
 
-def _sql_text(sql: ir.Expr | None, fn: ir.FunctionFact) -> str:
-    """The literal text of a query, in order (``$wpdb->prepare( "DELETE FROM {$t} …" )`` → 'DELETE FROM ? …')."""
-    for _ in range(6):
-        if isinstance(sql, ir.MethodCall) and sql.name.lower() == "prepare" and sql.args:
-            sql = sql.args[0].value
-        elif isinstance(sql, ir.Var):
-            values = assigned_values(fn, sql.name)
-            if len(values) != 1:
-                break
-            sql = values[0]
-        else:
-            break
-    if isinstance(sql, ir.Lit):
-        return str(sql.value)
-    if isinstance(sql, ir.Concat):
-        return "".join(str(p.value) if isinstance(p, ir.Lit) else " ? " for p in sql.parts)
-    return ""
-
-
 def _reads_same(value: ir.Expr, read: str | None, key: ir.Expr | None, fn: ir.FunctionFact) -> bool:
     """``value`` is computed from what the store holds under the same key (read-modify-write)."""
     if read is None or key is None:
@@ -521,6 +536,32 @@ def _reads_same(value: ir.Expr, read: str | None, key: ir.Expr | None, fn: ir.Fu
                 seen.add(node.name)
                 pending.extend(assigned_values(fn, node.name))
     return False
+
+
+def _decoded_request(obj: ir.Expr, fn: ir.FunctionFact, taint: Taint) -> bool:
+    """``obj`` is the request's data itself, decoded — not an object the plugin looked up by it: every value the
+    variable is given is a request parameter, a method of one, a cast, or a decoder (json_decode …) of them."""
+    pending, seen, found = [obj], set(), False
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ir.Cast):
+            pending.append(node.operand)
+        elif isinstance(node, ir.Var):
+            if node.name in taint.params:
+                found = True
+            elif node.name not in seen:
+                seen.add(node.name)
+                values = assigned_values(fn, node.name)
+                if not values:
+                    return False
+                pending.extend(values)
+        elif isinstance(node, ir.Call) and node.name.rsplit("\\", 1)[-1].lower() in wpe.DECODERS:
+            found = True
+        elif isinstance(node, ir.MethodCall) and isinstance(node.obj, ir.Var) and node.obj.name in taint.params:
+            found = True
+        else:
+            return False
+    return found
 
 
 def _visitor_session(obj: ir.Expr) -> bool:
@@ -542,7 +583,7 @@ def _core_table(expr: ir.Expr | None) -> str | None:
     """A core table named in ``expr``: ``$wpdb->posts``, ``$wpdb->prefix . 'options'``, a literal ``wp_users``."""
     nodes = list(walk(expr))
     for node in nodes:
-        if isinstance(node, ir.Prop) and node.name in wpe.CORE_TABLES and _is_wpdb(node.obj):
+        if isinstance(node, ir.Prop) and node.name in wpe.CORE_TABLES and is_wpdb(node.obj):
             return node.name
     for i, node in enumerate(nodes):
         if isinstance(node, ir.Concat):
@@ -558,6 +599,21 @@ def _core_table(expr: ir.Expr | None) -> str | None:
                 if word.startswith("wp_") and word[3:] in wpe.CORE_TABLES:
                     return word[3:]
     return None
+
+
+def _names_core_option(prepare: ir.MethodCall) -> bool:
+    """A literal argument of ``$wpdb->prepare( … )`` that is one of core's option names."""
+    return any(isinstance(a.value, ir.Lit) and isinstance(a.value.value, str) and wpe.is_core_option(a.value.value) for a in prepare.args[1:])
+
+
+def _fixed_keys(expr: ir.Expr | None, fn: ir.FunctionFact) -> bool:
+    """``expr`` was last given an array literal whose keys are all written in the source
+    (``$data['border'] = array( 'style' => …, 'width' => … ); extract( $data['border'] );``)."""
+    value = None
+    for assign in fn.assignments:
+        if same(assign.target, expr):
+            value = assign.value
+    return isinstance(value, ir.Arr) and bool(value.items) and all(isinstance(i.key, ir.Lit) and not i.spread for i in value.items)
 
 
 def _array_literal(expr: ir.Expr | None, fn: ir.FunctionFact) -> ir.Arr | None:

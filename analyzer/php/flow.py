@@ -13,6 +13,14 @@ from collections.abc import Iterator
 from analyzer.php import ir
 
 SUPERGLOBALS = frozenset({"_GET", "_POST", "_REQUEST", "_COOKIE", "_FILES", "_SERVER"})
+# Reads of WordPress's stores: the value they return is what the site stored, whoever names the entry.
+STORE_READS = frozenset(
+    {
+        "get_option", "get_site_option", "get_network_option", "get_blog_option", "get_post_meta", "get_user_meta",
+        "get_term_meta", "get_comment_meta", "get_metadata", "get_transient", "get_site_transient", "get_theme_mod",
+        "get_user_option", "get_post_field",
+    }
+)
 
 
 def children(node: ir.Expr) -> Iterator[ir.Expr]:
@@ -178,7 +186,8 @@ class Taint:
         return False
 
     def supplies(self, value: ir.Expr | None, read: str | None, key: ir.Expr | None) -> bool:
-        """The request supplies content of ``value`` — not merely which entry of a stored value changes.
+        """The request supplies content of ``value`` — not merely which entry of a stored value changes, nor
+        which stored value is read (``get_post_meta( $request['id'], 'customer', true )`` is the site's data).
 
         A read of the same store and key (``get_post_meta( $id, 'votes' )`` before writing ``votes``) and array
         keys (``$votes[ $choice ]``) do not count: a counter the request picks and the plugin increments is the
@@ -192,6 +201,8 @@ class Taint:
                 low = node.name.rsplit("\\", 1)[-1].lower()
                 if (read is not None and low == read and any(same(a.value, key) for a in node.args)) or low in ("isset", "empty", "count"):
                     continue
+                if low in STORE_READS:
+                    continue  # what a store holds is the site's, even when the request names the entry
             if isinstance(node, ir.Sub):
                 stack.append(node.base)
                 continue
@@ -215,3 +226,33 @@ def _value_children(node: ir.Expr) -> Iterator[ir.Expr]:
     if isinstance(node, ir.Call) and node.name.rsplit("\\", 1)[-1].lower() in CREATES:
         return iter(())
     return children(node)
+
+
+def is_wpdb(obj: ir.Expr) -> bool:
+    """``$wpdb``, ``$this->wpdb``, ``$GLOBALS['wpdb']``: WordPress's database object."""
+    if isinstance(obj, ir.Var):
+        return obj.name == "wpdb"
+    if isinstance(obj, ir.Prop):
+        return obj.name == "wpdb"
+    if isinstance(obj, ir.Sub) and isinstance(obj.base, ir.Var) and obj.base.name == "GLOBALS":
+        return isinstance(obj.key, ir.Lit) and obj.key.value == "wpdb"
+    return False
+
+
+def sql_text(sql: ir.Expr | None, fn: ir.FunctionFact) -> str:
+    """The literal text of a query, in order (``$wpdb->prepare( "DELETE FROM {$t} …" )`` → 'DELETE FROM ? …')."""
+    for _ in range(6):
+        if isinstance(sql, ir.MethodCall) and sql.name.lower() == "prepare" and sql.args:
+            sql = sql.args[0].value
+        elif isinstance(sql, ir.Var):
+            values = assigned_values(fn, sql.name)
+            if len(values) != 1:
+                break
+            sql = values[0]
+        else:
+            break
+    if isinstance(sql, ir.Lit):
+        return str(sql.value)
+    if isinstance(sql, ir.Concat):
+        return "".join(str(p.value) if isinstance(p, ir.Lit) else " ? " for p in sql.parts)
+    return ""
