@@ -20,6 +20,7 @@ from analyzer.php.effects import Effect, EffectAnalyzer, Effects
 from analyzer.php.evaluate import Env
 from analyzer.php.flow import RequestReaders, function_expressions, walk
 from analyzer.php.hooks import HookIndex
+from analyzer.php.permission import PermissionJudge
 from analyzer.php.routes import Callback, RestEndpoint
 from analyzer.php.symbols import SymbolIndex
 from analyzer.source import Span
@@ -102,6 +103,7 @@ class ExposureAnalyzer:
         readers = RequestReaders(index)
         self.effects = EffectAnalyzer(index, evaluator, lambda hook: [(h.function, h.class_name) for h in hooks.callbacks(hook)], readers)
         self.credentials = CredentialFinder(index, self._printed(php_files), readers)
+        self.permissions = PermissionJudge(self.credentials)
         self.dispatch_filters = tuple(self._dispatch_filters(php_files, evaluator, resolve_callable))
         self._cache: dict[tuple, Exposure] = {}
 

@@ -101,14 +101,14 @@ def _effects(model: PluginModel, endpoint: RestEndpoint):
     return text, worst.span, exposure
 
 
-def _verdict(endpoint: RestEndpoint, exposure) -> tuple[str, str | None, str | None]:
+def _verdict(model, endpoint: RestEndpoint, exposure) -> tuple[str, str | None, str | None]:
     if not endpoint.resolved:
         return f"not checked: {'; '.join(endpoint.unresolved)}", None, None
     status = endpoint.permission.status
     if status in ("missing", "misspelt", "non_callable"):
         level = wpr006.level_of(endpoint, exposure)
         return f"open to anyone: no usable permission_callback — WPR006 {level}", "WPR006", level
-    if wpr005.always_grants(endpoint):
+    if wpr005.always_grants(model, endpoint):
         if not endpoint.write_methods:
             return "public read (permission_callback always grants)", None, None
         level = wpr005.level_of(exposure)
@@ -136,7 +136,7 @@ def routes(plugins) -> list[Route]:
                 verdict_note = f" (its full path is not known: {endpoint.path_unknown})"
             else:
                 verdict_note = ""
-            verdict, rule, level = _verdict(endpoint, exposure)
+            verdict, rule, level = _verdict(model, endpoint, exposure)
             verdict += verdict_note
             rows.append(
                 Route(plugin.path, _text.methods(endpoint), endpoint.display_path, endpoint.registration, permission,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from analyzer import wordpress
 from analyzer.php import behaviour, ir, stores
 from analyzer.php.evaluate import Env, Evaluator, Known, Value
 from analyzer.php.hooks import HookIndex
@@ -86,6 +87,23 @@ class PluginModel:
         """The effects ``endpoint``'s callback can reach and the credential checked before them
         (:class:`analyzer.exposure.Exposure`)."""
         return self.exposures.of(endpoint)
+
+    def open_door(self, endpoint: RestEndpoint):
+        """``endpoint``'s permission callback lets every caller through (:class:`analyzer.php.permission.OpenDoor`):
+        ``__return_true``, a function that only returns true, or one that never asks who is calling; else None."""
+        from analyzer.php.permission import OpenDoor
+
+        permission = endpoint.permission
+        cb = permission.callback
+        if permission.status != "callable" or cb is None:
+            return None
+        if cb.kind == "core":
+            return OpenDoor(None) if cb.name in wordpress.CORE_ALWAYS_TRUE else None
+        if cb.function is None:
+            return None
+        if behaviour.always_true(cb.function):
+            return OpenDoor(cb.function)
+        return self.exposures.permissions.open_door(cb.function)
 
     def unchecked_true_returns(self, fn: ir.FunctionFact):
         """Returns of a rest_authentication_errors callback that answer ``true`` without a credential of the

@@ -53,6 +53,9 @@ CAPABILITY_CHECK_FUNCTIONS = frozenset(
 # Checks that the visitor cannot pass without a credential of their own, by kind (RULES.md "How loud": a
 # user-bound nonce, a capability, a password, a signature or a secret kept on the server).
 NONCE_CHECK_FUNCTIONS = frozenset({"wp_verify_nonce", "check_ajax_referer", "check_admin_referer"})
+# Nonce checks that end a failing request themselves (``die( '-1' )``), and the position of the argument that
+# turns that off (``check_ajax_referer( $action, $arg, false )`` returns false instead); None: always dies.
+DYING_NONCE_CHECKS = {"check_ajax_referer": 2, "check_admin_referer": None}
 PASSWORD_CHECK_FUNCTIONS = frozenset(
     {
         "wp_authenticate",
@@ -227,6 +230,17 @@ STORE_WRITES: dict[str, tuple[str, int, int | None]] = {
     "delete_site_transient": ("site_transient", 0, None),
 }
 # Operators whose result is a boolean.
+# $wpdb methods that read rows: a value they return is kept on the server, not chosen by the visitor.
+WPDB_READS = frozenset({"get_var", "get_row", "get_col", "get_results"})
+
+# Words in a column name that make ``WHERE <column> = %s`` a look-up of a credential (an API key row, a
+# refresh token), so that "no row" means "refused": ``consumer_secret``, ``api_key``, ``token_hash``. A look-up
+# by ID, slug, e-mail or coupon code finds an object, not a caller, and is no check.
+SECRET_COLUMN_WORDS = ("token", "secret", "api_key", "apikey", "consumer_key", "access_key", "auth_key", "license_key", "password", "passwd", "signature", "hash")
+
+# What a failed check hands back, tested with ``instanceof``: ``if ( $user instanceof WP_Error ) return $user;``
+FAILURE_CLASSES = frozenset({"wp_error", "wp_rest_response", "wp_http_response"})
+
 BOOLEAN_OPERATORS = frozenset({"===", "!==", "==", "!=", "<>", "<", ">", "<=", ">=", "&&", "||", "and", "or", "xor", "instanceof"})
 # Functions that return a boolean (and only a boolean).
 BOOLEAN_FUNCTIONS = frozenset(

@@ -22,7 +22,7 @@ fixtures/demo-plugin/acme-forms.php:30:28: WPR005 [error] POST, PUT /acme-forms/
   ::: fixtures/demo-plugin/includes/permissions.php:8:1
  8 | function acme_forms_allow() {
    | ----------------------------- acme_forms_allow() only returns true
-   why: its permission_callback acme_forms_allow() only returns true, so core lets every request
+   why: its permission_callback acme_forms_allow() only returns true, so core lets every caller
         through at the permission stage, and the callback reaches update_option()
         (fixtures/demo-plugin/acme-forms.php:56) (the request supplies what 'acme_forms_settings'
         holds): anonymous visitors can change site options.

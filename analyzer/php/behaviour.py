@@ -264,12 +264,20 @@ def test_polarity(condition: ir.Expr, is_test, depth: int = 0, fn: ir.FunctionFa
     if isinstance(condition, ir.Unary) and condition.op == "!":
         inner = test_polarity(condition.operand, is_test, depth + 1, fn)
         return _FLIP.get(inner or "")
+    if isinstance(condition, ir.Op) and condition.op == "instanceof" and _names_failure_class(condition.right):
+        inner = test_polarity(condition.left, is_test, depth + 1, fn)
+        return _FLIP.get(inner or "")  # ``$result instanceof WP_Error``: true when the test failed
     if isinstance(condition, ir.Op):
         sides = [test_polarity(condition.left, is_test, depth + 1, fn), test_polarity(condition.right, is_test, depth + 1, fn)]
         if condition.op in ("&&", "and") and "positive" in sides:
             return "positive"
         if condition.op in ("||", "or") and "negative" in sides:
             return "negative"
+        # ``! a() && ! b()`` runs only when every test failed; ``a() || b()`` only when one passed.
+        if condition.op in ("&&", "and") and sides == ["negative", "negative"]:
+            return "negative"
+        if condition.op in ("||", "or") and sides == ["positive", "positive"]:
+            return "positive"
         if condition.op in ("===", "==", "!==", "!=") and is_test(condition):
             return "positive" if condition.op in ("===", "==") else "negative"  # the comparison is the check
         if condition.op in ("===", "==", "!==", "!="):
@@ -280,6 +288,29 @@ def test_polarity(condition: ir.Expr, is_test, depth: int = 0, fn: ir.FunctionFa
                 negated = condition.op in ("!==", "!=")
                 return test if falsy == negated else {"positive": "negative", "negative": "positive"}[test]
     return None
+
+
+def dies_on_failure(call) -> bool:
+    """``check_ajax_referer()`` / ``check_admin_referer()`` that end a failing request with ``die( '-1' )`` — not
+    ``check_ajax_referer( $action, $arg, false )``, which returns false for the plugin to answer."""
+    if not isinstance(call, ir.Call):
+        return False
+    name = _call_name(call)
+    if name not in wordpress.DYING_NONCE_CHECKS:
+        return False
+    position = wordpress.DYING_NONCE_CHECKS[name]
+    if position is None:
+        return True
+    named = [a.value for a in call.args if a.name == "stop"]
+    positional = [a.value for a in call.args if a.name is None and not a.spread]
+    stop = named[0] if named else positional[position] if position < len(positional) else None
+    return not (isinstance(stop, ir.Lit) and stop.value in (False, 0, None, ""))
+
+
+def _names_failure_class(expr: ir.Expr) -> bool:
+    """``WP_Error`` / ``WP_REST_Response`` on the right of ``instanceof``: what a failed check hands back."""
+    name = getattr(expr, "name", None)
+    return isinstance(name, str) and name.rsplit("\\", 1)[-1].lower() in wordpress.FAILURE_CLASSES
 
 
 def _capability_test(call) -> bool:

@@ -15,12 +15,13 @@ template or a ``data-*`` attribute) or writes in its own source. Such a check is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from analyzer import wordpress
 from analyzer.php import ir
-from analyzer.php.behaviour import stops, test_polarity
-from analyzer.php.flow import RequestReaders, Taint, assigned_values, walk
+from analyzer.php.behaviour import dies_on_failure, stops, test_polarity
+from analyzer.php.flow import RequestReaders, Taint, assigned_values, is_wpdb, sql_text, walk
 from analyzer.php.symbols import SymbolIndex
 from analyzer.source import Span
 
@@ -107,8 +108,11 @@ class CredentialFinder:
                     found = self._secret(fact.value, fn, depth + 1)
                     if found is not None:
                         return found[0], found[1] | identity
+                elif isinstance(node, ir.MethodCall) and is_wpdb(node.obj) and node.name.lower() in wordpress.WPDB_READS:
+                    # A row of the database: the plugin's own store (``F_DB::get_option()`` reading wp_options).
+                    return f"a value read from the database ($wpdb->{node.name}())", frozenset()
                 elif isinstance(node, (ir.MethodCall, ir.StaticCall)) and depth < FOLLOW:
-                    target = self.index.method(fn.class_name, node.name) if _on_own_class(node) else None
+                    target = self._target(fn, node)
                     if target is not None:
                         found = self._returned_secret(target, depth, _bind(target, node))
                         if found is not None:
@@ -179,6 +183,8 @@ class CredentialFinder:
             return None
         low = _name(node)
         description = f"{node.name}()"
+        if isinstance(node, ir.MethodCall) and is_wpdb(node.obj) and low in wordpress.WPDB_READS:
+            return self._lookup(node, fn, taint)
         if isinstance(node, ir.Call):
             if low in wordpress.NONCE_CHECK_FUNCTIONS:
                 return self._nonce(node, low, description, fn, bindings)
@@ -211,6 +217,19 @@ class CredentialFinder:
                 found = self.test(sub, target, inner, depth + 1, bound)
                 if found is not None:
                     return replace(found, description=f"{found.description} in {target.display_name}")
+        return None
+
+    def _lookup(self, node: ir.MethodCall, fn: ir.FunctionFact, taint: Taint) -> Check | None:
+        """``$wpdb->get_row( $wpdb->prepare( '… WHERE consumer_secret = %s', $request_value ) )``: the row exists
+        only for a caller who knows a stored key, so "no row" refuses the request."""
+        sql = node.args[0].value if node.args else None
+        if sql is None or not taint.tainted(sql):
+            return None
+        text = sql_text(sql, fn).lower()
+        where = text.partition(" where ")[2]
+        for column, _ in _COLUMN_TEST.findall(where):
+            if any(word in column for word in wordpress.SECRET_COLUMN_WORDS):
+                return Check("secret", f"a look-up of the request's value in the column {column} ($wpdb->{node.name}())", node.span)
         return None
 
     def _nonce(self, node: ir.Call, low: str, description: str, fn: ir.FunctionFact, bindings: dict | None) -> Check:
@@ -264,8 +283,8 @@ class CredentialFinder:
                         found.append(replace(check, offset=site.offset))
         for site in fn.calls:
             call = site.call
-            if isinstance(call, ir.Call) and _name(call) in ("check_ajax_referer", "check_admin_referer"):
-                found.append(Check("nonce", f"{call.name}()", call.span, site.offset))  # they die on failure
+            if dies_on_failure(call):
+                found.append(replace(self._nonce(call, _name(call), f"{call.name}()", fn, None), offset=site.offset))
                 continue
             if depth < FOLLOW:
                 target = self._target(fn, call)
@@ -286,8 +305,8 @@ class CredentialFinder:
                 found.append(checks[0])
         for site in fn.calls:
             call = site.call
-            if isinstance(call, ir.Call) and _name(call) in ("check_ajax_referer", "check_admin_referer"):
-                found.append(Check("nonce", f"{call.name}()", call.span))
+            if dies_on_failure(call):
+                found.append(self._nonce(call, _name(call), f"{call.name}()", fn, None))
             elif depth < FOLLOW:
                 target = self._target(fn, call)
                 if target is not None:
@@ -369,6 +388,10 @@ class CredentialFinder:
                 if isinstance(node, ir.Lit) and isinstance(node.value, str) and len(node.value) >= 3:
                     found.add(node.value)
         return found
+
+
+# ``column = %s`` / ``t.column='%s'`` in a WHERE clause.
+_COLUMN_TEST = re.compile(r"([a-z_][a-z0-9_.`]*)`?\s*=\s*('?%[sd]'?)")
 
 
 def _looks_like_token(text: str) -> bool:

@@ -3,7 +3,11 @@ Finds REST routes that accept a write method (POST, PUT, PATCH or DELETE — inc
 `WP_REST_Server::CREATABLE`, `EDITABLE`, `DELETABLE`, `ALLMETHODS`, comma lists and arrays in any case)
 whose `permission_callback` always grants: `'__return_true'`, a closure or arrow function that returns
 `true`, or a named function or method (`'my_fn'`, `'Class::m'`, `[ $this, 'm' ]`, `[ self::class, 'm' ]`)
-whose body only returns `true`.
+whose body only returns `true` — or a callback that returns more than `true` but never asks who is calling:
+it checks only the request's shape (a honeypot field, a rate limit, a required parameter), or only a value
+the plugin hands to every visitor (a `wp_rest` nonce localized into a front-end script, a "key" written in
+its source). A callback that tests the user, a capability, a password, a signature, a stored secret or the
+caller's address, or that calls anything the analyzer cannot see into, is left alone.
 
 How loud depends on what the route's `callback` can do, followed through the plugin's own functions,
 methods, closures and hooks (RULES.md "How loud"):
@@ -19,8 +23,11 @@ A "secret" the plugin itself prints to every visitor (localized into a front-end
 page or a `data-*` attribute) or writes in its own source is no credential: the route keeps the level of its
 effects, and the message shows where the value is printed. A login check (`is_user_logged_in()`) keeps out
 visitors without an account but not subscribers: it does not lower a privileged effect. Writes to options or
-meta count as the plugin's own records only when the request chooses neither the key nor the object, or when
-the value is read from the same key first (a counter, a list the plugin appends to).
+meta count as the plugin's own records only when the request chooses neither the key nor the object and
+supplies nothing of the value: a counter or a list the plugin appends to, or its own option (a literal name
+that is not one of core's options such as `users_can_register` or `default_role`) set to a value the plugin
+computes (a flag, a time, an error text). A fixed shell command, and a file at a path the plugin chose with
+content it computes (its log, its cache directory), are its own records too.
 
 ## Why is this bad?
 Failure stage: **permission**. Core calls the permission callback and lets the request through on any value
@@ -101,14 +108,9 @@ CAPABILITY_FIX = (
 )
 
 
-def always_grants(endpoint: RestEndpoint) -> bool:
-    permission = endpoint.permission
-    cb = permission.callback
-    if permission.status != "callable" or cb is None:
-        return False
-    if cb.kind == "core":
-        return cb.name in wordpress.CORE_ALWAYS_TRUE
-    return cb.function is not None and behaviour.always_true(cb.function)
+def always_grants(model: PluginModel, endpoint: RestEndpoint):
+    """The route's permission callback lets every caller through (:meth:`PluginModel.open_door`), or None."""
+    return model.open_door(endpoint)
 
 
 def level_of(exposure) -> str:
@@ -123,7 +125,7 @@ def level_of(exposure) -> str:
 def check(model: PluginModel) -> Iterator[Finding]:
     by_location: dict[object, list[RestEndpoint]] = defaultdict(list)
     for endpoint in model.rest_endpoints:
-        if endpoint.write_methods and always_grants(endpoint):
+        if endpoint.write_methods and always_grants(model, endpoint):
             by_location[endpoint.permission.span or endpoint.span].append(endpoint)
 
     for span, endpoints in by_location.items():
@@ -133,18 +135,57 @@ def check(model: PluginModel) -> Iterator[Finding]:
         level = max((level_of(x) for _, x in judged), key=LEVEL_RANK.__getitem__)
         same = [(e, x) for e, x in judged if level_of(x) == level]
         first, exposure = same[0]
-        yield _finding(first, [e for e, _ in same], exposure, level, span)
+        yield _finding(first, [e for e, _ in same], exposure, level, span, model.open_door(first))
+    for endpoint in model.rest_endpoints:
+        if endpoint.methods is None and (door := always_grants(model, endpoint)) is not None:
+            yield _methods_unknown(endpoint, door)
 
 
-def _finding(first: RestEndpoint, endpoints: list[RestEndpoint], exposure, level: str, span) -> Finding:
+def _methods_unknown(endpoint: RestEndpoint, door) -> Finding:
+    """An open permission callback on a route whose methods could not be told: it may be a write route."""
+    cb = endpoint.permission.callback
+    related: list[Related] = []
+    grants = _grants(cb, door, related)
+    related.append(Related(endpoint.registration, f"{endpoint.display_path} is registered here"))
+    reason = "; ".join(r.removeprefix("methods not known: ") for r in endpoint.unresolved) or "they are computed at run time"
+    return Finding.explained(
+        RULE.code,
+        "warning",
+        endpoint.permission.span or endpoint.span,
+        headline=f"{endpoint.display_path} may accept writes from anyone",
+        why=f"its permission_callback {grants}, and its methods could not be resolved ({reason}): if they include POST, "
+        f"PUT, PATCH or DELETE, anyone can call it",
+        fix=f"Make sure the route only serves reads, or {CAPABILITY_FIX[0].lower()}{CAPABILITY_FIX[1:]}; `wp-rest-lint routes` "
+        f"shows what could not be resolved.",
+        related=tuple(related),
+    )
+
+
+def _grants(cb, door, related: list[Related]) -> str:
+    """How the permission callback lets everyone through, in words; adds its locations to ``related``."""
+    name = _text.callback(cb)
+    if not door.blind:
+        if cb.function is not None and cb.function.kind in ("function", "method"):
+            related.append(Related(cb.function.span, f"{name} only returns true"))
+            return f"{ref(1, name)} only returns true"
+        return f"{name} always returns true"
+    if door.fn.kind in ("function", "method"):
+        related.append(Related(door.fn.span, f"{name} never asks who is calling"))
+        name = ref(len(related), name)
+    if door.check is None:
+        return f"{name} never asks who is calling (it tests no user, capability, nonce, password or secret) and returns true"
+    check = door.check
+    if check.printed is not None:
+        related.append(Related(check.printed, f"handed to every visitor here ({check.printed_how})"))
+        return f"{name} only checks {check.description}, a value the plugin hands to every visitor ({ref(len(related), check.printed_how)})"
+    return f"{name} only checks {check.description}, which anyone with the plugin's source can read"
+
+
+def _finding(first: RestEndpoint, endpoints: list[RestEndpoint], exposure, level: str, span, door) -> Finding:
     cb = first.permission.callback
     assert cb is not None
     related: list[Related] = []
-    if cb.function is not None and cb.function.kind in ("function", "method"):
-        related.append(Related(cb.function.span, f"{_text.callback(cb)} only returns true"))
-        grants = f"{ref(1, _text.callback(cb))} only returns true"
-    else:
-        grants = f"{_text.callback(cb)} always returns true"
+    grants = _grants(cb, door, related)
     related.append(Related(first.registration, f"{_text.route(first)} is registered here"))
     phrases = _exposure.Phrases(related)
     routes = _text.routes(endpoints)
@@ -153,13 +194,13 @@ def _finding(first: RestEndpoint, endpoints: list[RestEndpoint], exposure, level
         secret = _exposure.not_a_secret(phrases, exposure)
         login = _exposure.login_only(phrases, exposure)
         headline = f"{routes} accepts writes from anyone"
-        why = f"its permission_callback {grants}, so core lets every request through at the permission stage, and {reach}{login}.{secret}"
+        why = f"its permission_callback {grants}, so core lets every caller through at the permission stage, and {reach}{login}.{secret}"
         fix = CAPABILITY_FIX + (", or compare the request's token with a secret only the server holds" if secret else "") + "."
     elif level == "warning":
         headline = f"{routes} accepts writes from anyone"
         why = f"its permission_callback {grants}, and {_exposure.reach(phrases, exposure)}"
         fix = f"Make sure nothing it reaches changes what a stranger must not change, or {CAPABILITY_FIX[0].lower()}{CAPABILITY_FIX[1:]}."
-    elif exposure.credential is not None:
+    elif exposure.credential is not None and not exposure.unprotected.effects:
         check = _exposure.credential(phrases, exposure)
         headline = f"{routes} is public by design"
         why = f"its permission_callback {grants}, and the request is refused unless {check} passes before the callback changes anything"
@@ -167,6 +208,8 @@ def _finding(first: RestEndpoint, endpoints: list[RestEndpoint], exposure, level
     else:
         headline = f"{routes} is public intake by design"
         why = f"its permission_callback {grants}, and {_exposure.intake(phrases, exposure)}"
+        if exposure.credential is not None:
+            why += f" before {_exposure.credential(phrases, exposure)} is checked"
         fix = f"Keep it that way: {_exposure.INTAKE_ADVICE}."
     claim = None if exposure.credential is not None else _ANYONE
     return Finding.explained(RULE.code, level, span, headline=headline, why=why, fix=fix, related=tuple(phrases.related), claim=claim)

@@ -4,7 +4,8 @@ request's REST nonce against another action — `wp_verify_nonce( $request->get_
 'acme' )`, `wp_verify_nonce( $_SERVER['HTTP_X_WP_NONCE'], 'acme' )`, `$_REQUEST['_wpnonce']` — or that call
 `check_ajax_referer()` / `check_admin_referer()`.
 
-Silent: `wp_verify_nonce( …, 'wp_rest' )`; a custom nonce read from another parameter, or through
+Silent: `check_ajax_referer( $action, $arg, false )`, which returns false instead of dying (the plugin answers
+the failure, and a form-encoded nonce in `$_REQUEST` can pass); `wp_verify_nonce( …, 'wp_rest' )`; a custom nonce read from another parameter, or through
 `$request->get_param( '_wpnonce' )` (it may be a JSON field core never saw), and checked with its own action (it may travel next to a correct `X-WP-Nonce`, I2); the same calls in admin-ajax or admin-post
 handlers.
 
@@ -135,6 +136,8 @@ def check(model: PluginModel) -> Iterator[Finding]:
         if route is None:
             continue
         if call.name in ("check_ajax_referer", "check_admin_referer"):
+            if not behaviour.dies_on_failure(call.call):
+                continue  # check_ajax_referer( …, false ) returns false: the plugin answers the failure itself
             yield Finding(
                 RULE.code,
                 RULE.level,
