@@ -164,6 +164,9 @@ PERMISSION_CALLBACK_KEY = "permission_callback"
 # WP_REST_Controller's route handlers: a subclass that does not override one gets core's, which answers
 # WP_Error 'invalid-method' (501) and changes nothing.
 REST_CONTROLLER_METHODS = frozenset({"get_items", "get_item", "create_item", "update_item", "delete_item"})
+# Permission checks a core controller subclass inherits for its write handlers: core's capability checks
+# (WP_REST_Posts_Controller::create_item_permissions_check tests the post type's create_posts …).
+CORE_CONTROLLER_WRITE_CHECKS = ("::create_item_permissions_check", "::update_item_permissions_check", "::delete_item_permissions_check")
 
 # PHP's own constants a plugin passes where a number is expected (a hook priority).
 PHP_CONSTANTS = {"PHP_INT_MAX": 2**63 - 1, "PHP_INT_MIN": -(2**63)}

@@ -50,6 +50,10 @@ AREAS = {
     "orders": "create, change or refund orders, coupons or products",
 }
 
+# Words in a function's name that say it finds a stored object by what it is given (wc_get_order( $id ),
+# Booking::find( $id ), load_by_token( $t )): a write to what it returns changes an object the caller chose.
+LOOKUP_VERBS = ("get", "find", "load", "fetch", "retrieve", "lookup", "instance", "by_", "from_id", "read")
+
 # Functions that decode request data into values (an object of json_decode() is the request's, not the site's).
 DECODERS = frozenset({"json_decode", "simplexml_load_string", "wp_parse_args", "wp_json_decode"})
 
@@ -267,7 +271,14 @@ WPDB_QUERY = frozenset({"query"})
 SQL_WRITE_VERBS = ("insert", "update", "delete", "replace", "drop", "alter", "truncate", "create", "grant", "rename")
 
 # Functions of widespread libraries that only hand out their main object (WC(), EDD()): reads.
-LIBRARY_ACCESSORS = frozenset({"wc", "edd", "buddypress", "bp", "wpforms", "give"})
+LIBRARY_ACCESSORS = frozenset(
+    {
+        "wc", "edd", "buddypress", "bp", "wpforms", "give",
+        # WooCommerce's formatting helpers: they return a cleaned or printed copy and store nothing.
+        "wc_clean", "wc_print_r", "wc_sanitize_textarea", "wc_sanitize_tooltip", "wc_strtolower", "wc_trim_string",
+        "wc_bool_to_string", "wc_string_to_bool", "wc_format_decimal", "wc_price", "wc_get_price_decimals",
+    }
+)
 
 # Language constructs tree-sitter reports as calls: they change nothing.
 LANGUAGE_CONSTRUCTS = frozenset({"isset", "empty", "unset", "list", "array", "compact", "print", "echo", "exit", "die"})
@@ -331,7 +342,10 @@ def write_of(name: str) -> Write | None:
 
 
 # The same words after a plugin's or library's prefix: acme_get_settings(), extrachill_users_is_uuid_v4().
-READ_SEGMENTS = ("_get_", "_is_", "_has_", "_can_", "_sanitize", "_validate", "_esc_", "_format", "_render", "_find_", "_parse_", "_to_", "_count_")
+READ_SEGMENTS = (
+    "_get_", "_is_", "_has_", "_can_", "_sanitize", "_validate", "_esc_", "_format", "_render", "_find_", "_parse_", "_to_",
+    "_count_",
+)
 
 # Core functions whose names sound like writes but only register callbacks or assets for this request, or
 # switch context: they change nothing stored.

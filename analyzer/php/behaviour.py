@@ -258,6 +258,8 @@ def test_polarity(condition: ir.Expr, is_test, depth: int = 0, fn: ir.FunctionFa
         return test_polarity(assigned, is_test, depth + 1, fn) if assigned is not None else None
     if isinstance(condition, ir.Call) and _call_name(condition) in ("is_wp_error", "empty") and condition.args:
         inner = test_polarity(condition.args[0].value, is_test, depth + 1, fn)
+        if inner is None and _call_name(condition) == "empty" and is_test(condition):
+            return "negative"  # empty( $stored[ $request_value ] ): the look-up failed
         return _FLIP.get(inner or "")  # true when the test failed
     if isinstance(condition, (ir.Call, ir.MethodCall, ir.StaticCall)) and is_test(condition):
         return "positive"

@@ -185,6 +185,8 @@ class CredentialFinder:
         description = f"{node.name}()"
         if isinstance(node, ir.MethodCall) and is_wpdb(node.obj) and low in wordpress.WPDB_READS:
             return self._lookup(node, fn, taint)
+        if isinstance(node, ir.Call) and low in _MEMBERSHIP_TESTS:
+            return self._membership(node, low, fn, taint, bindings)
         if isinstance(node, ir.Call):
             if low in wordpress.NONCE_CHECK_FUNCTIONS:
                 return self._nonce(node, low, description, fn, bindings)
@@ -217,6 +219,28 @@ class CredentialFinder:
                 found = self.test(sub, target, inner, depth + 1, bound)
                 if found is not None:
                     return replace(found, description=f"{found.description} in {target.display_name}")
+        return None
+
+    def _membership(self, node: ir.Call, low: str, fn: ir.FunctionFact, taint: Taint, bindings: dict | None) -> Check | None:
+        """``isset( $stored[ md5( $request['signature'] ) ] )``, ``in_array( $token, $stored, true )``: the
+        request's value must be an entry of a list kept on the server (subscription signatures, API keys)."""
+        args = [a.value for a in node.args if not a.spread]
+        pairs = []
+        if low in ("isset", "empty"):
+            pairs = [(a.key, a.base) for a in args if isinstance(a, ir.Sub) and a.key is not None]
+        elif len(args) >= 2:
+            pairs = [(args[0], args[1])]
+        for key, stored in pairs:
+            if not taint.tainted(key) or taint.supplies(stored, None, None):
+                continue
+            found = self._secret(stored, fn, 0, bindings)
+            if found is None or found[0].startswith("source:"):
+                continue
+            description, identities = found
+            printed = self._printed(identities)
+            if printed is not None:
+                return Check("printed", f"a look-up of the request's value in {description}", node.span, printed=printed[0], printed_how=printed[1])
+            return Check("secret", f"a look-up of the request's value in {description}", node.span, identities=identities)
         return None
 
     def _lookup(self, node: ir.MethodCall, fn: ir.FunctionFact, taint: Taint) -> Check | None:
@@ -389,6 +413,9 @@ class CredentialFinder:
                     found.add(node.value)
         return found
 
+
+# Membership tests: the request's value as a key of, or an entry in, a stored list.
+_MEMBERSHIP_TESTS = frozenset({"isset", "empty", "array_key_exists", "in_array", "key_exists"})
 
 # ``column = %s`` / ``t.column='%s'`` in a WHERE clause.
 _COLUMN_TEST = re.compile(r"([a-z_][a-z0-9_.`]*)`?\s*=\s*('?%[sd]'?)")

@@ -256,7 +256,8 @@ class EffectAnalyzer:
         if taint.tainted(call.obj) and wpe.writes_by_name(name):
             if _decoded_request(call.obj, fn, taint):
                 return ()  # a method of the request's own decoded data (json_decode( $request->get_body() )) stores nothing
-            return (Effect(wpe.PRIVILEGED, "content", what, "a write to an object the request chooses", call.span),)
+            if _looked_up_by_request(call.obj, fn, taint):
+                return (Effect(wpe.PRIVILEGED, "content", what, "a write to an object the request chooses", call.span),)
         where = f"a {short} object" if short else "an object the analyzer cannot resolve"
         return (Effect(wpe.UNKNOWN, "unresolved", what, f"a method of {where}", call.span),)
 
@@ -338,6 +339,11 @@ class EffectAnalyzer:
         target, key, value = _arg(call, write.target), _arg(call, write.key), _arg(call, write.value)
         if isinstance(key, ir.Var) and key.name in self._literals:
             key = ir.Lit(key.span, self._literals[key.name])  # a wrapper's parameter, bound to its caller's literal
+        elif isinstance(key, (ir.ClassConst, ir.Const, ir.Prop, ir.StaticProp)) and not taint.tainted(key):
+            self.evaluator.reset()
+            known = self.evaluator.eval(key, Env(fn, fn.class_name, 1 << 62))  # self::OPTION_NAME, $this->option
+            if isinstance(known, Known) and isinstance(known.value, str):
+                key = ir.Lit(key.span, known.value)
         policy = write.policy
         privileged_area = write.area in wpe.AREAS
         if policy == "always":
@@ -378,6 +384,11 @@ class EffectAnalyzer:
                 return effect(wpe.PRIVILEGED, f"the request supplies what {_name(key, 'it')} holds")
             if self._deleted_entry(value, fn, taint):
                 return effect(wpe.PRIVILEGED, f"the request chooses which entry of {_name(key, 'it')} is removed")
+            names = _table_keys(key, fn) if _literal(key) is None and not taint.tainted(key) else None
+            if names and not taint.supplies(value, write.read, key) and not any(wpe.is_core_option(n) for n in names):
+                # foreach ( array( array( 'option' => 'acme_a' ), … ) as $row ) update_option( $row['option'], 'yes' );
+                shown = ", ".join(f"'{n}'" for n in names[:3]) + (" …" if len(names) > 3 else "")
+                return effect(wpe.OWN, f"the plugin's own options ({shown}), set to values the plugin computes", "own options")
             literal = _literal(key)
             if literal is not None and wpe.is_core_option(literal):
                 return effect(wpe.PRIVILEGED, f"'{literal}' is an option WordPress itself reads")
@@ -538,6 +549,32 @@ def _reads_same(value: ir.Expr, read: str | None, key: ir.Expr | None, fn: ir.Fu
     return False
 
 
+def _looked_up_by_request(obj: ir.Expr, fn: ir.FunctionFact, taint: Taint) -> bool:
+    """``obj`` is an object found by a value the request sent: ``wc_get_order( $request['id'] )``,
+    ``Booking::find( $id )``, ``new WC_Order( $id )`` — not a query builder or a value object made from the
+    request's data (``Query::insert( $t )->values( $data )``), whose method changes what the analyzer cannot tell."""
+    seen: set[str] = set()
+    pending = [obj]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ir.Var):
+            if node.name not in seen:
+                seen.add(node.name)
+                pending.extend(assigned_values(fn, node.name))
+            continue
+        if isinstance(node, ir.Ternary):
+            pending.extend(n for n in (node.then if node.then is not None else node.condition, node.otherwise) if n is not None)
+        elif isinstance(node, ir.Op) and node.op in ("??", "?:", "||", "or"):
+            pending.extend((node.left, node.right))
+        elif isinstance(node, ir.New) and any(taint.tainted(a.value) for a in node.args):
+            return True
+        elif isinstance(node, (ir.Call, ir.MethodCall, ir.StaticCall)):
+            name = node.name.rsplit("\\", 1)[-1].lower()
+            if any(verb in name for verb in wpe.LOOKUP_VERBS) and any(taint.tainted(a.value) for a in node.args):
+                return True
+    return False
+
+
 def _decoded_request(obj: ir.Expr, fn: ir.FunctionFact, taint: Taint) -> bool:
     """``obj`` is the request's data itself, decoded — not an object the plugin looked up by it: every value the
     variable is given is a request parameter, a method of one, a cast, or a decoder (json_decode …) of them."""
@@ -599,6 +636,34 @@ def _core_table(expr: ir.Expr | None) -> str | None:
                 if word.startswith("wp_") and word[3:] in wpe.CORE_TABLES:
                     return word[3:]
     return None
+
+
+def _table_keys(key: ir.Expr | None, fn: ir.FunctionFact) -> list[str] | None:
+    """The literal names ``key`` takes when it is a loop variable over an array literal the function wrote
+    (``foreach ( $defs as $d ) … $d['option']``, ``foreach ( array( 'a', 'b' ) as $name ) … $name``)."""
+    field = None
+    if isinstance(key, ir.Sub) and isinstance(key.base, ir.Var) and isinstance(key.key, ir.Lit):
+        field, key = key.key.value, key.base
+    if not isinstance(key, ir.Var):
+        return None
+    loop = next((lp for lp in fn.loops if lp.value == key.name), None)
+    if loop is None or assigned_values(fn, key.name):
+        return None
+    source = loop.source
+    if isinstance(source, ir.Var):
+        values = assigned_values(fn, source.name)
+        source = values[0] if len(values) == 1 else None
+    if not isinstance(source, ir.Arr) or not source.items:
+        return None
+    names = []
+    for item in source.items:
+        value = item.value
+        if field is not None:
+            value = next((i.value for i in value.items if isinstance(i.key, ir.Lit) and i.key.value == field), None) if isinstance(value, ir.Arr) else None
+        if not (isinstance(value, ir.Lit) and isinstance(value.value, str)):
+            return None
+        names.append(value.value)
+    return names
 
 
 def _names_core_option(prepare: ir.MethodCall) -> bool:

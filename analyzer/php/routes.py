@@ -168,14 +168,27 @@ class RouteResolver:
         self.unresolved_calls: set[tuple[str, int]] = set()  # route calls with an unknown path or permission
         self.routes_failed = False  # a register_rest_route call could not be resolved at all
 
-    def _inherits_core_controller(self, class_name: str, method: str) -> bool:
+    def _core_controller(self, class_name: str) -> str | None:
+        """The core REST controller (``WP_REST_Controller``, ``WP_REST_Posts_Controller`` …) the plugin's class
+        extends, if its lineage ends in one."""
         lineage = self.index.lineage(self.index.class_(class_name))
-        top = lineage[-1].parent if lineage else None
-        return (
-            (method.lower().endswith("_permissions_check") or method.lower() in wordpress.REST_CONTROLLER_METHODS)
-            and top is not None
-            and top.lstrip("\\").lower() == "wp_rest_controller"
-        )
+        top = (lineage[-1].parent or "").lstrip("\\") if lineage else ""
+        low = top.rsplit("\\", 1)[-1].lower()
+        return top if low.startswith("wp_rest_") and low.endswith("_controller") else None
+
+    def _inherited_core_method(self, class_name: str, method: str) -> str | None:
+        """What an inherited method of a core controller is: WP_REST_Controller's permission checks and route
+        handlers answer a WP_Error ("not implemented", 501) and change nothing; another core controller's
+        permission check is core's own capability check."""
+        core = self._core_controller(class_name)
+        low = method.lower()
+        if core is None:
+            return None
+        if core.lower() == "wp_rest_controller":
+            if low.endswith("_permissions_check"):
+                return "__return_false"
+            return f"WP_REST_Controller::{method}" if low in wordpress.REST_CONTROLLER_METHODS else None
+        return f"{core}::{method}" if low.endswith("_permissions_check") else None
 
     def _reads_reflection(self, scope: ir.FunctionFact) -> bool:
         """The function registering the route (or one enclosing it) reads attributes or doc comments through
@@ -218,9 +231,9 @@ class RouteResolver:
                     label = f"'{target.value}'"
                 method_name = method.value.rsplit("::", 1)[-1]
                 fn = self.index.method(cls, method_name) if cls else None
-                if fn is None and cls and self._inherits_core_controller(cls, method_name):
-                    # WP_REST_Controller's own methods answer a WP_Error ("not implemented", 501) and change nothing.
-                    return Callback("core", "__return_false" if method_name.lower().endswith("_permissions_check") else f"WP_REST_Controller::{method_name}", span, None, cls)
+                inherited = self._inherited_core_method(cls, method_name) if fn is None and cls else None
+                if inherited is not None:
+                    return Callback("core", inherited, span, None, cls)
                 return Callback("plugin" if fn else "unknown", f"[ {label}, '{method.value}' ]", span, fn, cls)
         return Callback("unknown", "a callable the analyzer cannot resolve", span)
 

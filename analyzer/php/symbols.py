@@ -31,10 +31,10 @@ class SymbolIndex:
 
     def _add(self, facts: ir.PhpFacts) -> None:
         for fn in facts.functions:
-            self.functions.setdefault(fn.name.lower(), fn)
+            _prefer_shipped(self.functions, fn.name.lower(), fn)
             self._functions_short[_short(fn.name)].append(fn)
         for cls in facts.classes:
-            self.classes.setdefault(cls.name.lower(), cls)
+            _prefer_shipped(self.classes, cls.name.lower(), cls)
             self._classes_short[_short(cls.name)].append(cls)
         for const in facts.constants:
             self.constants.setdefault(const.name, const)
@@ -158,3 +158,18 @@ class SymbolIndex:
             return list(self.call_sites.get("::" + fn.name.lower(), []))
         return []
 
+
+# Folders of test suites: their stubs redefine the plugin's own classes and functions for PHPUnit.
+_TEST_FOLDERS = frozenset({"tests", "test", "__tests__", "phpunit", "stubs", "spec", "specs"})
+
+
+def _in_tests(path: str) -> bool:
+    return any(part.lower() in _TEST_FOLDERS for part in path.replace("\\", "/").split("/")[:-1])
+
+
+def _prefer_shipped(table: dict, name: str, fact) -> None:
+    """The first definition of ``name`` wins, except that a definition the plugin ships replaces a test stub
+    of the same name (``tests/stubs.php`` defining ``class wp_slimstat`` sorts before ``wp-slimstat.php``)."""
+    current = table.get(name)
+    if current is None or (_in_tests(current.span.path) and not _in_tests(fact.span.path)):
+        table[name] = fact

@@ -62,7 +62,7 @@ def needs_user(model: PluginModel, endpoint) -> str | None:
     cb = permission.callback
     if permission.status != "callable" or cb is None:
         return None
-    if cb.kind == "core" and cb.name in wordpress.CORE_USER_CHECKS:
+    if cb.kind == "core" and (cb.name in wordpress.CORE_USER_CHECKS or cb.name.lower().endswith(wordpress.CORE_CONTROLLER_WRITE_CHECKS)):
         return f"{cb.name}()"
     if cb.function is not None:
         evidence = behaviour.find_call(cb.function, model.index, USER_CHECKS)
