@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from analyzer import wordpress
 from analyzer.php import ir
 from analyzer.php.behaviour import dies_on_failure, stops, test_polarity
-from analyzer.php.flow import RequestReaders, Taint, assigned_values, is_wpdb, sql_text, walk
+from analyzer.php.flow import RequestReaders, Taint, assigned_values, is_wpdb, sql_text, walk, walk_traced
 from analyzer.php.symbols import SymbolIndex
 from analyzer.source import Span
 
@@ -210,12 +210,12 @@ class CredentialFinder:
         inner = self.taint(target, (p.name for p, a in zip(target.params, node.args) if taint.tainted(a.value)))
         bound = _bind(target, node)
         for ret in target.returns:
-            for sub in _walk_traced(ret.value, target):
+            for sub in walk_traced(ret.value, target):
                 found = self.test(sub, target, inner, depth + 1, bound)
                 if found is not None:
                     return replace(found, description=f"{found.description} in {target.display_name}")
         for guard in target.guards:
-            for sub in _walk_traced(guard.condition, target):
+            for sub in walk_traced(guard.condition, target):
                 found = self.test(sub, target, inner, depth + 1, bound)
                 if found is not None:
                     return replace(found, description=f"{found.description} in {target.display_name}")
@@ -425,19 +425,6 @@ def _looks_like_token(text: str) -> bool:
     """A literal that reads like a hard-coded key ('x8Fk2qLm9Zp4'), not a content type, an algorithm name or a
     route: long, no spaces or slashes, letters and digits mixed."""
     return len(text) >= 12 and not any(c in text for c in " /.:") and any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
-
-
-def _walk_traced(expr: ir.Expr | None, fn: ir.FunctionFact):
-    """``expr`` and everything in it, with variables followed to what the function assigns them
-    (``$ok = openssl_verify( … ) > 0; if ( ! $ok )``)."""
-    seen: set[str] = set()
-    pending = [expr]
-    while pending:
-        for node in walk(pending.pop()):
-            yield node
-            if isinstance(node, ir.Var) and node.name not in seen:
-                seen.add(node.name)
-                pending.extend(assigned_values(fn, node.name))
 
 
 def _bind(target: ir.FunctionFact, call) -> dict:

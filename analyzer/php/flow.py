@@ -54,6 +54,19 @@ def walk(node: ir.Expr | None) -> Iterator[ir.Expr]:
         stack.extend(children(current))
 
 
+def walk_traced(expr: ir.Expr | None, fn: ir.FunctionFact):
+    """``expr`` and everything in it, with variables followed to what the function assigns them
+    (``$ok = openssl_verify( … ) > 0; if ( ! $ok )``)."""
+    seen: set[str] = set()
+    pending = [expr]
+    while pending:
+        for node in walk(pending.pop()):
+            yield node
+            if isinstance(node, ir.Var) and node.name not in seen:
+                seen.add(node.name)
+                pending.extend(assigned_values(fn, node.name))
+
+
 def function_expressions(fn: ir.FunctionFact) -> Iterator[ir.Expr]:
     """Every top-level expression of a function body the extractor kept: calls, assignments, conditions,
     returns, loops."""

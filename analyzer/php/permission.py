@@ -24,7 +24,7 @@ from analyzer import wordpress
 from analyzer import wordpress_effects as wpe
 from analyzer.php import ir
 from analyzer.php.credentials import FOLLOW, Check, CredentialFinder
-from analyzer.php.flow import assigned_values, children, walk
+from analyzer.php.flow import assigned_values, children, walk, walk_traced
 
 # Calls whose answer depends on who is calling, or that hand the decision to code the analysis cannot see.
 _ASKS_WHO = (
@@ -124,7 +124,7 @@ class PermissionJudge:
         seen.add(fn.key)
         conditions = [g.condition for g in fn.guards] + [r.value for r in fn.returns if r.value is not None]
         for condition in conditions:
-            for node in _traced(condition, fn):
+            for node in walk_traced(condition, fn):
                 check = self.credentials.test(node, fn, taint, depth) if isinstance(node, (ir.Op, ir.Call, ir.MethodCall, ir.StaticCall)) else None
                 if check is not None and check.kind not in ("printed", "source"):
                     return True
@@ -208,22 +208,10 @@ def _inside_error_test(fn: ir.FunctionFact, ret: ir.Return, name: str) -> bool:
     return False
 
 
-def _traced(expr: ir.Expr | None, fn: ir.FunctionFact):
-    """``expr`` and everything in it, with the function's variables followed to what they are assigned."""
-    seen: set[str] = set()
-    pending = [expr]
-    while pending:
-        for node in walk(pending.pop()):
-            yield node
-            if isinstance(node, ir.Var) and node.name not in seen:
-                seen.add(node.name)
-                pending.extend(assigned_values(fn, node.name))
-
-
 def _tests_address(condition: ir.Expr, fn: ir.FunctionFact) -> bool:
     """``condition`` matches the caller's address against something (an allowlist): a comparison with a value
     that is not empty, or a matching function (in_array, strpos, preg_match …) given the address."""
-    for node in _traced(condition, fn):
+    for node in walk_traced(condition, fn):
         if isinstance(node, ir.Op) and node.op in ("==", "===", "!=", "!==", "<>"):
             for side, other in ((node.left, node.right), (node.right, node.left)):
                 empty = isinstance(other, ir.Lit) and other.value in (None, "", False, 0)
