@@ -88,11 +88,7 @@ def find_call(fn: ir.FunctionFact, index: SymbolIndex, names: frozenset[str], de
 
 
 def _last_assignment(fn: ir.FunctionFact, name: str) -> ir.Expr | None:
-    found = None
-    for assign in fn.assignments:
-        if isinstance(assign.target, ir.Var) and assign.target.name == name:
-            found = assign.value
-    return found
+    return fn.last_plain_assignment(name)
 
 
 def non_boolean_reason(expr: ir.Expr | None, fn: ir.FunctionFact, depth: int = 0) -> str | None:

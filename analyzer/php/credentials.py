@@ -64,10 +64,23 @@ class CredentialFinder:
         self.index = index
         self.printed = printed  # source identity -> (where it is printed, how)
         self.readers = readers or RequestReaders(index)
+        # Answers already worked out, keyed by the function, which of its parameters carry request data and the
+        # follow depth left (a helper is asked the same question from every route that calls it).
+        self._memo: dict[tuple, object] = {}
 
     def taint(self, fn: ir.FunctionFact, params) -> Taint:
         """Request data in ``fn``, given which parameters hold it."""
-        return Taint(fn, frozenset(params), self.readers)
+        return self.readers.taint(fn, params)
+
+    def _remembered(self, key: tuple, anchor, compute):
+        """``compute()``, once per ``key``; ``anchor`` (an expression the key names by ``id``) is kept with the
+        answer so that a recycled id can never be mistaken for it."""
+        entry = self._memo.get(key)
+        if entry is not None and entry[0] is anchor:
+            return entry[1]
+        value = compute()
+        self._memo[key] = (anchor, value)
+        return value
 
     # --- what a value is ------------------------------------------------------------------------
 
@@ -203,6 +216,9 @@ class CredentialFinder:
                 return self._compare(args[0], args[1], fn, taint, node.span, description, bindings) if len(args) >= 2 else None
         if depth >= FOLLOW:
             return None
+        return self._remembered(("helper", id(node), fn, taint.params, depth), node, lambda: self._helper_test(node, fn, taint, depth))
+
+    def _helper_test(self, node, fn: ir.FunctionFact, taint: Taint, depth: int) -> Check | None:
         target = self._target(fn, node)
         if target is None:
             return None
@@ -286,6 +302,9 @@ class CredentialFinder:
     def gates(self, fn: ir.FunctionFact, taint: Taint, depth: int = 0) -> list[Check]:
         """Checks in ``fn`` whose failure ends the request (a return of the callback, an exit), with the
         offset where they do; in order."""
+        return list(self._remembered(("gates", fn, taint.params, depth), fn, lambda: tuple(self._gates(fn, taint, depth))))
+
+    def _gates(self, fn: ir.FunctionFact, taint: Taint, depth: int) -> list[Check]:
         found: list[Check] = []
         for guard in fn.guards:
             polarity, checks = self._polarity(guard.condition, fn, taint, depth)
@@ -322,6 +341,9 @@ class CredentialFinder:
     def _dying_gates(self, fn: ir.FunctionFact, taint: Taint, depth: int) -> list[Check]:
         """Checks in a helper whose failure ends the whole request (not merely the helper): an exit, a
         wp_die(), wp_send_json_error() or a throw in the failing branch, or a helper that does so."""
+        return list(self._remembered(("dying", fn, taint.params, depth), fn, lambda: tuple(self._dying_gates_of(fn, taint, depth))))
+
+    def _dying_gates_of(self, fn: ir.FunctionFact, taint: Taint, depth: int) -> list[Check]:
         found = []
         for guard in fn.guards:
             polarity, checks = self._polarity(guard.condition, fn, taint, depth)
@@ -341,6 +363,10 @@ class CredentialFinder:
     def _polarity(self, condition: ir.Expr, fn: ir.FunctionFact, taint: Taint, depth: int) -> tuple[str | None, list[Check]]:
         """Whether a branch on ``condition`` runs when its checks passed ("positive") or failed ("negative"),
         and the checks it makes."""
+        polarity, checks = self._remembered(("polarity", id(condition), fn, taint.params, depth), condition, lambda: self._polarity_of(condition, fn, taint, depth))
+        return polarity, list(checks)
+
+    def _polarity_of(self, condition: ir.Expr, fn: ir.FunctionFact, taint: Taint, depth: int) -> tuple[str | None, tuple[Check, ...]]:
         checks: list[Check] = []
 
         def is_test(node) -> bool:
@@ -349,7 +375,7 @@ class CredentialFinder:
                 checks.append(check)
             return check is not None
 
-        return test_polarity(condition, is_test, fn=fn), checks
+        return test_polarity(condition, is_test, fn=fn), tuple(checks)
 
     def _ends_in(self, fn: ir.FunctionFact, start: int, end: int, depth: int) -> bool:
         """Code in ``[start, end)`` of ``fn`` ends the whole request: an exit, wp_die(), wp_send_json*(), a
@@ -361,6 +387,9 @@ class CredentialFinder:
     def _always_ends(self, fn: ir.FunctionFact, call, depth: int) -> bool:
         if depth > FOLLOW:
             return False
+        return self._remembered(("ends", id(call), fn, depth), call, lambda: self._always_ends_of(fn, call, depth))
+
+    def _always_ends_of(self, fn: ir.FunctionFact, call, depth: int) -> bool:
         target = self._target(fn, call)
         if target is None:
             return False

@@ -132,7 +132,7 @@ class EffectAnalyzer:
         outer_literals = self._literals
         self._literals = {name: value for name, value in literals if not assigned_values(fn, name)}
         try:
-            taint = Taint(fn, tainted, self.readers)
+            taint = self.readers.taint(fn, tainted) if self.readers is not None else Taint(fn, tainted, self.readers)
             found: list[Effect] = []
 
             def add(effects, offset: int) -> None:

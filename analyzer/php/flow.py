@@ -120,7 +120,7 @@ def root_variable(target: ir.Expr) -> str | None:
 
 def assigned_values(fn: ir.FunctionFact, name: str) -> list[ir.Expr]:
     """Every value assigned to ``$name`` (or into it: ``$name['k'] = v``) in ``fn``, in order."""
-    return [a.value for a in fn.assignments if root_variable(a.target) == name]
+    return list(fn.assigned_by_name().get(name, ()))
 
 
 def _walk_values(node: ir.Expr | None) -> Iterator[ir.Expr]:
@@ -142,6 +142,15 @@ class RequestReaders:
     def __init__(self, index) -> None:
         self.index = index
         self._memo: dict[tuple[str, int], bool] = {}
+        self._taints: dict[tuple, Taint] = {}
+
+    def taint(self, fn: ir.FunctionFact, params) -> Taint:
+        """The (shared, immutable once built) :class:`Taint` of ``fn`` given its request-carrying parameters."""
+        key = (fn, frozenset(params))
+        found = self._taints.get(key)
+        if found is None:
+            found = self._taints[key] = Taint(fn, key[1], self)
+        return found
 
     def __call__(self, call: ir.Expr, fn: ir.FunctionFact) -> bool:
         target = self._target(call, fn)
@@ -149,7 +158,7 @@ class RequestReaders:
             return False
         if target.key not in self._memo:
             self._memo[target.key] = False  # recursion: not (yet) known to read the request
-            taint = Taint(target, frozenset(), self)
+            taint = self.taint(target, ())
             self._memo[target.key] = any(taint.tainted(ret.value) for ret in target.returns)
         return self._memo[target.key]
 

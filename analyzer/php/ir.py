@@ -7,7 +7,7 @@ evaluates to "unknown", so rules stay silent instead of guessing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from analyzer.source import Span
 
@@ -275,6 +275,30 @@ class FunctionFact:
     statics: tuple[str, ...] = ()  # ``static $name`` variables: they keep their value across calls
     dynamic_calls: tuple[DynamicCall, ...] = ()  # calls whose target is computed at run time
     loops: tuple[Foreach, ...] = ()  # foreach statements directly in the body: they bind variables
+    _assigned: tuple | None = field(default=None, init=False, repr=False, compare=False)  # built on first use
+
+    def assigned_by_name(self) -> dict[str, tuple[Expr, ...]]:
+        """Values assigned to each variable (or into it: ``$v['k'] = …``, ``$v->p = …``), in order."""
+        return self._assignment_index()[0]
+
+    def last_plain_assignment(self, name: str) -> Expr | None:
+        """The value last assigned to ``$name`` itself (not into an element of it)."""
+        return self._assignment_index()[1].get(name)
+
+    def _assignment_index(self) -> tuple:
+        if self._assigned is None:
+            by_root: dict[str, list] = {}
+            last: dict[str, Expr] = {}
+            for assign in self.assignments:
+                target = assign.target
+                while isinstance(target, (Sub, Prop)):
+                    target = target.base if isinstance(target, Sub) else target.obj
+                if isinstance(target, Var):
+                    by_root.setdefault(target.name, []).append(assign.value)
+                    if assign.target is target:
+                        last[target.name] = assign.value
+            object.__setattr__(self, "_assigned", ({k: tuple(v) for k, v in by_root.items()}, last))
+        return self._assigned
 
     @property
     def display_name(self) -> str:
