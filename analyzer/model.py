@@ -237,6 +237,10 @@ class PluginModel:
         return lines
 
     def demands(self) -> set[tuple[str, str]]:
+        """Everything :meth:`server_demands` and the client-side joins (``ClientModel.demands``) ask for."""
+        return self.server_demands(callbacks=True) | self.client.demands()
+
+    def server_demands(self, callbacks: bool = True) -> set[tuple[str, str]]:
         """What files not parsed yet may hold that would change the answer (demand-driven parsing):
 
         - ``("define", name)``: a function, class or constant looked up and not found;
@@ -247,13 +251,13 @@ class PluginModel:
         - ``("hook", name)``: files that add callbacks to a filter a route table passes through;
         - ``("mention", name)``: files naming an option or constant a route's credential check compares with
           (they may print it to every visitor, which makes it no secret);
-        - and what the client-side joins miss (see ``ClientModel.demands``), and the writes of an option or
-          transient a permission callback returns (see ``stores.demands``).
-        Names are lower-cased short names.
+        - and the writes of an option or transient a permission callback returns (see ``stores.demands``).
+        Names are lower-cased short names. ``callbacks=False`` leaves out what following the write routes'
+        callbacks asks for (the expensive part: a caller asks for it once the rest is answered).
         """
         stored = stores.demands(self)  # first: resolving the keys notes the constants not found yet
         printed: set[tuple[str, str]] = set()
-        for endpoint in self.rest_endpoints:  # following callbacks notes the plugin functions not found yet
+        for endpoint in self.rest_endpoints if callbacks else ():  # following callbacks notes the functions not found yet
             if endpoint.write_methods:
                 exposure = self.exposure(endpoint)
                 # Files that may print a secret the route compares with (a template echoing the option).
@@ -277,5 +281,4 @@ class PluginModel:
                         wanted.add(("extends", short))
                     if unresolved:
                         wanted.add(("call", short))  # new Class( … ) sites bind its constructor
-        wanted |= self.client.demands()
         return wanted

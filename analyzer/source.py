@@ -169,4 +169,7 @@ class SourceFile:
         )
 
     def span_of(self, node) -> Span:  # node: tree_sitter.Node
-        return self.span(tuple(node.start_point), tuple(node.end_point))
+        start, end = node.start_point, node.end_point
+        if self.is_ascii():  # the common case, and the hot path of extraction: columns are byte columns
+            return Span(self.path, start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1)
+        return self.span(tuple(start), tuple(end))

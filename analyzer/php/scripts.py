@@ -296,20 +296,26 @@ class _Collector:
     def _output(self, output: ir.Output, facts: ir.PhpFacts) -> None:
         scope = output.scope
         html = output.html_before
-        value = self.value(output.value, scope, output.offset)
+        computed: list[Value] = []
+
+        def value() -> Value:  # evaluated only where the output lands somewhere that matters
+            if not computed:
+                computed.append(self.value(output.value, scope, output.offset))
+            return computed[0]
+
         if output.in_script:
-            self.facts.script_outputs.append((output.span, _payload(value)))
+            self.facts.script_outputs.append((output.span, _payload(value())))
         if html:
             if _in_script(html) or (output.in_script and _JS_GLOBAL.search(html[-300:])):
-                self._slot(html, value, output.span, None, "template")
+                self._slot(html, value(), output.span, None, "template")
             attribute = _DATA_ATTRIBUTE.search(html[-200:])
             if attribute:
-                self.facts.data_attributes.append(DataAttribute(attribute.group(1).lower(), value, output.span))
+                self.facts.data_attributes.append(DataAttribute(attribute.group(1).lower(), value(), output.span))
             field = _INPUT_NAME.search(html[-300:])
-            if field and isinstance(value, NonceV):
+            if field and isinstance(value(), NonceV):
                 form = _form_at(facts, output.offset)
                 self.facts.form_fields.append(
-                    FormField(field.group(1), value, output.span, form.form_id if form else None, form.classes if form else (), facts.path)
+                    FormField(field.group(1), value(), output.span, form.form_id if form else None, form.classes if form else (), facts.path)
                 )
         # HTML built in PHP strings: echo '<div data-nonce="' . esc_attr( wp_create_nonce( 'x' ) ) . '">';
         pieces = self._pieces(output.value, scope, output.offset)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from analyzer import suppressions
-from analyzer.scripts import node, python, shell
+from analyzer.scripts import node, shell
 from analyzer.scripts.ir import ScriptFacts, logs_in
 from analyzer.source import SourceFile
 
@@ -16,6 +16,8 @@ def facts(rel: str, data: bytes, kind: str) -> ScriptFacts:
     source = SourceFile(rel, data)
     try:
         if kind == "python":
+            from analyzer.scripts import python  # libcst: imported only when a plugin ships Python
+
             found = python.extract(source)
         elif kind == "shell":
             found = shell.extract(source)
