@@ -211,13 +211,16 @@ class Functions:
         """How often ``name`` occurs in the file as a plain word (``member``: after a dot, ``x.name``), in code,
         strings and comments alike: every mention may be a use the call sites do not account for."""
         if self._words is None:
-            plain: Counter = Counter()
-            dotted: Counter = Counter()
-            for match in re.finditer(rb"(\.\s*)?([A-Za-z_$][\w$]*)", self.x.source.data):
-                (dotted if match.group(1) else plain)[match.group(2)] += 1
+            data = self.x.source.data
+            # Every word, then those written after a dot (words never contain a dot, so no word is counted
+            # twice); counted in C, since bundles hold hundreds of thousands of words.
+            dotted: Counter = Counter(_DOTTED_WORD.findall(data))
+            plain: Counter = Counter(_WORD.findall(data))
+            plain.subtract(dotted)
             # `get x() {}`, `static x`, `async x()`: the keyword is not a mention of a method named so
-            for keyword in (b"get", b"set", b"static", b"async"):
-                plain[keyword] -= len(re.findall(rb"(?<![\w$.])" + keyword + rb"\s+[\w$#\[*]", self.x.source.data))
+            for match in _KEYWORD_BEFORE_NAME.finditer(data):
+                if data[match.start() - 1 : match.start()] not in (b"$", b"."):
+                    plain[match.group(1)] -= 1
             self._words = (plain, dotted)
         return self._words[1 if member else 0][name.encode()]
 
@@ -385,3 +388,8 @@ def _exported(node) -> bool:
             return True
         current = current.parent
     return False
+
+
+_WORD = re.compile(rb"[A-Za-z_$][\w$]*")
+_DOTTED_WORD = re.compile(rb"\.\s*([A-Za-z_$][\w$]*)")
+_KEYWORD_BEFORE_NAME = re.compile(rb"\b(get|set|static|async)\s+[\w$#\[*]")
