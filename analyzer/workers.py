@@ -41,12 +41,34 @@ Outcome = tuple
 Work = Callable[[str, bytes], Outcome]
 
 
+def _cpu_quota() -> float | None:
+    """The CPUs a container's cgroup lets this process use (docker --cpus), or None without a limit."""
+    for quota_file, period_file in (("/sys/fs/cgroup/cpu.max", None), ("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", "/sys/fs/cgroup/cpu/cpu.cfs_period_us")):
+        try:
+            with open(quota_file, encoding="ascii") as handle:
+                fields = handle.read().split()
+            if period_file is not None:
+                with open(period_file, encoding="ascii") as handle:
+                    fields.append(handle.read().strip())
+            quota, period = fields[0], fields[1]
+            if quota in ("max", "-1"):
+                return None
+            return int(quota) / int(period)
+        except (OSError, ValueError, IndexError, ZeroDivisionError):
+            continue
+    return None
+
+
 def auto_jobs() -> int:
-    """``--jobs auto``: one worker per core this process may run on, at most MAX_AUTO_JOBS; 1 on one core."""
+    """``--jobs auto``: one worker per core this process may run on (its CPU affinity and, in a container,
+    its CPU quota), at most MAX_AUTO_JOBS; 1 on one core."""
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # macOS, Windows
         cores = os.cpu_count() or 1
+    quota = _cpu_quota()
+    if quota is not None:
+        cores = min(cores, max(1, int(quota)))
     return max(1, min(cores, MAX_AUTO_JOBS))
 
 

@@ -94,8 +94,18 @@ def test_largest_files_first_small_ones_in_chunks(monkeypatch: pytest.MonkeyPatc
     assert workers._chunks(files, [0, 2]) == [[(2, "c", files[2][1]), (0, "a", files[0][1])]]
 
 
-def test_auto_jobs() -> None:
+def test_auto_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     assert 1 <= workers.auto_jobs() <= workers.MAX_AUTO_JOBS
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda _pid: set(range(64)), raising=False)
+    monkeypatch.setattr(workers, "_cpu_quota", lambda: None)
+    assert workers.auto_jobs() == workers.MAX_AUTO_JOBS
+    monkeypatch.setattr(workers, "_cpu_quota", lambda: 2.5)  # docker --cpus 2.5
+    assert workers.auto_jobs() == 2
+    monkeypatch.setattr(workers, "_cpu_quota", lambda: 0.5)
+    assert workers.auto_jobs() == 1
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    monkeypatch.setattr(workers, "_cpu_quota", lambda: None)
+    assert workers.auto_jobs() == 1
 
 
 @pytest.mark.parametrize("value", ["auto", "1", "3"])
