@@ -250,6 +250,7 @@ class FactsCache:
         self.hits = 0
         self.misses = 0
         self.written = 0
+        self.failures = 0
         self.writable = True
 
     @staticmethod
@@ -293,7 +294,10 @@ class FactsCache:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             _write_atomic(path.parent, path, entry)
         except OSError:
-            self.writable = False  # a full disk or a read-only folder: scan on, uncached
+            # One entry (Windows will not replace a file another scan is reading); after a few, a full disk or
+            # a read-only folder: the scan goes on without writing.
+            self.failures += 1
+            self.writable = self.failures < 3
             return
         self.written += 1
 

@@ -269,11 +269,16 @@ def test_an_unusable_folder_is_one_warning_and_an_uncached_scan(plugin: Path, tm
 
 
 def test_a_folder_that_turns_read_only_mid_scan_costs_nothing(plugin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def full(*_args, **_kwargs):
+    attempts: list[str] = []
+
+    def full(folder, path, data):
+        attempts.append(path.name)
         raise OSError(28, "No space left on device")
 
+    cache.prepare(tmp_path / "cache")  # usable when the scan starts
     monkeypatch.setattr(cache, "_write_atomic", full)
     assert _report(plugin, tmp_path / "cache") == _report(plugin, None)
+    assert len(attempts) == 3  # then it stops trying
 
 
 def test_prune_drops_the_least_recently_used_down_to_three_quarters(tmp_path: Path) -> None:

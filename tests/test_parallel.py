@@ -50,6 +50,16 @@ def test_any_jobs_value_gives_the_same_bytes(case: Path, pools: list[int], tmp_p
     assert all(size in (2, 3) for size in pools)
 
 
+def test_workers_that_start_a_fresh_interpreter(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """spawn (macOS, Windows) and forkserver (Linux from Python 3.14): workers import the analyzer afresh."""
+    case = FIXTURES / "plugins" / "vendored-libraries"
+    serial = _report(case, 1)
+    monkeypatch.setattr(workers, "POOL_THRESHOLD_FORK", 0)
+    monkeypatch.setattr(workers, "POOL_THRESHOLD_SPAWN", 0)
+    monkeypatch.setattr(workers.multiprocessing, "Pool", multiprocessing.get_context("spawn").Pool)
+    assert _report(case, 2, tmp_path / "cache") == serial
+
+
 def test_one_pool_for_a_scan_of_several_plugins_and_batches(pools: list[int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ("one", "two"):
         shutil.copytree(FIXTURES / "demo-plugin", tmp_path / "plugins" / name)
