@@ -29,6 +29,8 @@ RESERVED = {
     "--write-baseline": "write the baseline where you run wp-rest-lint yourself, commit it, and pass --baseline FILE",
     "--only-files": "the action scans whole plugins",
     "--stdin-filename": "the action scans files on disk",
+    "--cache-dir": "the action keeps the facts cache itself; set the cache input to false to scan without it",
+    "--no-cache": "set the cache input to false",
 }
 
 
@@ -88,6 +90,11 @@ def main() -> int:
         command += ["--config", _env("INPUT_CONFIG")]
     if _env("INPUT_CATEGORY"):
         command += ["--sarif-category", _env("INPUT_CATEGORY")]
+    # The folder the action's cache steps restore and save (action.yml).
+    if _env("INPUT_CACHE", "true").lower() == "true" and os.environ.get("RUNNER_TEMP"):
+        command += ["--cache-dir", str(Path(os.environ["RUNNER_TEMP"]) / "wp-rest-lint-cache")]
+    else:
+        command += ["--no-cache"]
 
     scan = subprocess.run(command)
     if scan.returncode not in (0, 1):

@@ -13,7 +13,8 @@ import re
 import sys
 from pathlib import Path
 
-from analyzer import DOCS_URL, __version__, roots, selection
+from analyzer import DOCS_URL, __version__, roots, selection, workers
+from analyzer import cache as cache_module
 from analyzer import baseline as baseline_module
 from analyzer import config as config_module
 from analyzer import explain, inventory, routes_command
@@ -68,9 +69,11 @@ def _mib(value: str) -> int:
     return int(size * MIB)
 
 
-def _positive(value: str) -> int:
+def _jobs(value: str) -> int | str:
+    if value == "auto":
+        return value
     if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
+        raise argparse.ArgumentTypeError(f"not 'auto' or a positive whole number: {value!r}")
     return int(value)
 
 
@@ -144,7 +147,21 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MIB",
         help=f"skip (and report) files larger than MIB mebibytes (default: {DEFAULT_MAX_FILE_SIZE // MIB})",
     )
-    s.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N", help="parse with N processes (default: 1)")
+    s.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default="auto",
+        metavar="N",
+        help=f"parse with up to N processes (default: auto, one per core up to {workers.MAX_AUTO_JOBS}; small scans use one)",
+    )
+    cached = s.add_mutually_exclusive_group()
+    cached.add_argument("--no-cache", action="store_true", help="neither read nor write the facts cache")
+    cached.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="keep the facts cache in DIR (default: $WP_REST_LINT_CACHE_DIR, else $XDG_CACHE_HOME/wp-rest-lint, else ~/.cache/wp-rest-lint)",
+    )
     s.add_argument(
         "--scan-bundles",
         action="store_true",
@@ -254,6 +271,19 @@ def _enabled(args: argparse.Namespace, config: config_module.Config | None) -> l
     return codes
 
 
+def _cache_dir(args: argparse.Namespace) -> Path | None:
+    """The facts cache folder, or None with --no-cache or when it cannot be used (one warning, no error)."""
+    if args.no_cache:
+        return None
+    directory = Path(args.cache_dir).expanduser() if args.cache_dir else cache_module.default_dir()
+    try:
+        cache_module.prepare(directory)
+    except cache_module.CacheUnusable as error:
+        print(f"{PROG}: warning: cannot use the cache folder {directory} ({error}): scanning without the cache", file=sys.stderr)
+        return None
+    return directory
+
+
 def _statistics(result: ScanResult) -> str:
     counts: dict[str, int] = {}
     for finding in result.findings:
@@ -336,7 +366,8 @@ def _scan(args: argparse.Namespace) -> int:
         select=codes,
         exclude=args.exclude,
         max_file_size=args.max_file_size,
-        jobs=args.jobs,
+        jobs=workers.auto_jobs() if args.jobs == "auto" else args.jobs,
+        cache_dir=_cache_dir(args),
         config=config,
         baseline=entries,
         report_only=report_only,

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from analyzer import baseline as baseline_module
-from analyzer import filters, languages, roots, suppressions
+from analyzer import filters, languages, roots, suppressions, workers
 from analyzer import rules as rule_registry
 from analyzer.discover import DEFAULT_EXCLUDES, Discovery, discover
 from analyzer.findings import Finding
@@ -49,8 +49,16 @@ def _parts(discovery: Discovery, found: list[roots.Root], excludes: list[str], d
 
 def scan_project(paths: list[Path], options: ScanOptions | None = None, progress: Progress | None = None) -> ScanResult:
     """analyzer.scan.scan(): each plugin or theme among the PATHs analysed on its own (two plugins sharing a
-    JS global do not mix), the files outside them together, then the filter step over everything."""
+    JS global do not mix), the files outside them together, then the filter step over everything.
+
+    One parse session (analyzer.workers: the facts cache, the worker pool) serves the whole scan; its workers
+    stop when the scan ends, however it ends."""
     options = options or ScanOptions()
+    with workers.session(options.jobs, options.cache_dir):
+        return _scan_project(paths, options, progress)
+
+
+def _scan_project(paths: list[Path], options: ScanOptions, progress: Progress | None) -> ScanResult:
     report = progress or (lambda _phase, _done, _total: None)
     enabled = rule_registry.select(options.select, options.ignore)
     config = options.config

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import multiprocessing
 import re
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
 from analyzer import baseline as baseline_module
-from analyzer import bundles, languages, prefilter, source, suppressions
+from analyzer import bundles, languages, prefilter, source, suppressions, workers
 from analyzer.config import Config
 from analyzer.discover import Discovery
 from analyzer.findings import Finding
@@ -117,7 +115,10 @@ class ScanOptions:
     ignore: list[str] | None = None
     exclude: list[str] | None = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    jobs: int = 1  # processes parsing files; the result is the same for any value
+    jobs: int = 1  # processes parsing files (analyzer.workers.auto_jobs() for --jobs auto); same result for any value
+    # The facts cache folder (analyzer.cache; the CLI's default is analyzer.cache.default_dir()); None: no
+    # cache. The result is the same with or without it.
+    cache_dir: Path | None = None
     config: Config | None = None  # per-path ignores and the exclude list come from here
     baseline: list[baseline_module.Entry] | None = None
     # Report findings in these files only (scan-root relative; an entry ending in "/" is a folder).
@@ -206,55 +207,40 @@ def inline_js_facts(rel: str, data: bytes) -> js_ir.JsFacts | None:
     return dataclasses.replace(facts, suppressions=())
 
 
-def _quiet_worker() -> None:
-    """Parse workers die silently on Ctrl-C (the terminal sends SIGINT to them too); the main process
-    reports the interruption once and stops the pool."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def _facts_of_pair(item: tuple[str, bytes]):
-    return facts_of(*item)
+def _file_outcome(rel: str, data: bytes) -> tuple[ir.PhpFacts | js_ir.JsFacts | None, list[str], js_ir.JsFacts | None]:
+    """A file's facts, the notices about it and, for PHP, the facts of its inline scripts: what a parse
+    worker sends back and a facts cache entry holds (analyzer.workers, analyzer.cache)."""
+    facts, notices = facts_of(rel, data)
+    inline_facts = inline_js_facts(rel, data) if isinstance(facts, ir.PhpFacts) else None
+    return facts, notices, inline_facts
 
 
 class _Parsed:
-    """Parsed files and their facts, growing as the model asks for more definitions."""
+    """Parsed files and their facts, growing as the model asks for more definitions.
+
+    Files are parsed through the scan's parse session (analyzer.workers: the facts cache and the worker
+    pool, shared by every plugin of the scan); without one (``analyse_plugin`` called on its own) each batch
+    gets a session of its own, closed when the batch is done.
+    """
 
     def __init__(self, result: ScanResult, jobs: int, report: Progress) -> None:
         self.result = result
-        self.jobs = max(1, jobs)
         self.report = report
         self.facts: list[ir.PhpFacts] = []
         self.js_facts: list[js_ir.JsFacts] = []
-
-    def _outcomes(self, files: list[tuple[str, bytes]], phase: str):
-        if self.jobs > 1 and len(files) > 1:
-            # multiprocessing.Pool rather than ProcessPoolExecutor: leaving its with-block on Ctrl-C
-            # terminates the workers at once, where the executor waits for (or hangs on) them.
-            # Workers start with SIGINT ignored (a Ctrl-C before their initializer runs would otherwise print a
-            # traceback from each); the initializer then lets the signal end them quietly.
-            try:
-                previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-            except ValueError:  # not the main thread (an embedding program): leave signals alone
-                previous = None
-            try:
-                pool = multiprocessing.Pool(min(self.jobs, len(files)), initializer=_quiet_worker)
-            finally:
-                if previous is not None:
-                    signal.signal(signal.SIGINT, previous)
-            with pool:
-                for done, outcome in enumerate(pool.imap(_facts_of_pair, files, chunksize=4), 1):
-                    self.report(phase, done, len(files))
-                    yield outcome
-        else:
-            for done, (rel, data) in enumerate(files, 1):
-                self.report(phase, done, len(files))
-                yield facts_of(rel, data)
+        self.session = workers.current()
+        self.jobs = max(1, jobs)
 
     def add(self, files: list[tuple[str, bytes]], phase: str = "parsing") -> None:
-        """Parse ``files`` (in parallel with --jobs); results are taken in input order, so any --jobs value
-        gives the same model."""
-        outcomes = list(self._outcomes(files, phase))
-        for (rel, data), (facts, notices) in zip(files, outcomes, strict=True):
+        """Parse ``files`` (in parallel with --jobs, from the cache when it holds them); results are taken in
+        input order, so any --jobs value, cached or not, gives the same model."""
+        session = self.session or workers.ParseSession(self.jobs)
+        try:
+            outcomes = session.outcomes(files, _file_outcome, lambda done, total: self.report(phase, done, total))
+        finally:
+            if session is not self.session:
+                session.close()
+        for (rel, data), (facts, notices, inline_facts) in zip(files, outcomes, strict=True):
             self.result.errors.extend(ScanError(rel, notice) for notice in notices)
             if facts is None:
                 continue
@@ -265,9 +251,8 @@ class _Parsed:
                 self.js_facts.append(facts)
             else:
                 self.facts.append(facts)
-                inline = inline_js_facts(rel, data)
-                if inline is not None:
-                    self.js_facts.append(inline)
+                if inline_facts is not None:
+                    self.js_facts.append(inline_facts)
 
 
 class _Pending:

@@ -215,3 +215,36 @@ def test_action_with_a_wrong_path_fails_loudly(workspace) -> None:
     assert "nothing to scan: docs holds no file the analyzer reads" in run.log
     run = _run_action(root, runner_temp, {"path": "acme-form"})
     assert run.codes == [0, 0, 2] and "path does not exist: acme-form" in run.log
+
+
+def test_the_facts_cache_is_restored_before_the_scan_and_saved_after_it() -> None:
+    steps = ACTION["runs"]["steps"]
+    names = [s["name"] for s in steps]
+    restore = steps[names.index("Restore the facts cache")]
+    save = steps[names.index("Save the facts cache")]
+    assert names.index("Install wp-rest-lint") < names.index("Restore the facts cache") < names.index("Scan") < names.index("Save the facts cache")
+    assert restore["uses"].split("@")[0] == "actions/cache/restore" and save["uses"].split("@")[0] == "actions/cache/save"
+    assert restore["uses"].split("@")[1] == save["uses"].split("@")[1]
+    assert restore["with"]["path"] == save["with"]["path"] == "${{ runner.temp }}/wp-rest-lint-cache"
+    key = restore["with"]["key"]
+    for part in ("runner.os", "inputs.python-version", "steps.install.outputs.version", "github.sha"):
+        assert part in key
+    assert key.startswith(restore["with"]["restore-keys"].strip()) and key.endswith("${{ github.sha }}")
+    assert save["with"]["key"] == "${{ steps.restore-cache.outputs.cache-primary-key }}"
+    # saved when the scan fails the job on findings too, never when the cache is off
+    assert save["if"].startswith("always()") and "inputs.cache == 'true'" in save["if"] and "inputs.cache == 'true'" in restore["if"]
+
+
+def test_action_scans_with_the_cache_in_the_runner_temp_folder(workspace) -> None:
+    root, runner_temp = workspace
+    folder = runner_temp / "wp-rest-lint-cache"
+    shutil.rmtree(folder, ignore_errors=True)
+    run = _run_action(root, runner_temp, {"path": "acme-forms", "cache": "false", "fail-on": "never"})
+    assert run.codes == [0, 0, 0] and not folder.exists()
+    first = (root / "wp-rest-lint.sarif").read_text()
+    for _ in range(2):  # cold, then warm
+        run = _run_action(root, runner_temp, {"path": "acme-forms", "fail-on": "never"})
+        assert run.codes == [0, 0, 0] and (root / "wp-rest-lint.sarif").read_text() == first
+        assert [p for p in folder.rglob("*") if p.is_file() and p.name != "CACHEDIR.TAG"]
+    run = _run_action(root, runner_temp, {"path": "acme-forms", "args": "--no-cache"})
+    assert run.codes == [0, 0, 2] and "the 'args' input cannot hold --no-cache: set the cache input to false" in run.log

@@ -281,7 +281,8 @@ def test_ctrl_c_exits_130_at_once_with_jobs(tmp_path: Path, to_group: bool) -> N
             f"<?php\nregister_rest_route( 'a/v1', '/r{n}', array( 'methods' => 'POST', 'callback' => 'f', 'permission_callback' => 'acme_f{n}' ) );\n{body}"
         )
     process = subprocess.Popen(
-        [sys.executable, "-m", "analyzer", "scan", str(tmp_path), "--jobs", "2", "--format", "json"],
+        # --no-cache: the second case must parse (and so start the pool) again
+        [sys.executable, "-m", "analyzer", "scan", str(tmp_path), "--jobs", "2", "--format", "json", "--no-cache"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
