@@ -25,15 +25,15 @@ class Parsed:
     by_grammar: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)  # language -> files read without tree-sitter
     touch: Path | None = None  # the file a warm run finds changed
-    findings: int = 0
 
 
 def parsed_files(copy: Path, tmp: Path) -> Parsed:
     """Scan ``copy`` in this process once and list what it parsed, each file with the grammar it is parsed with.
 
-    bench/bench.py checks the count against what the CLI reports. A file is listed as the analyzer parsed it: the bytes it read (CR line ends and UTF-16 converted) and, for
-    .vue / .svelte, the <script> blocks in place. Python and shell scripts have no tree-sitter grammar (libcst
-    and a line reader take them): they are counted as skipped. Node scripts are parsed with their JS grammar.
+    A file is listed as the analyzer parsed it: the bytes it read (CR line ends and UTF-16 converted) and, for
+    .vue / .svelte, the <script> blocks in place. Node scripts are parsed with their JS grammar; Python and
+    shell scripts have none (libcst and a line reader take them): they are counted as skipped. bench/bench.py
+    checks the count against the one the CLI reports.
     """
     from analyzer import config as config_module
     from analyzer import languages
@@ -52,7 +52,7 @@ def parsed_files(copy: Path, tmp: Path) -> Parsed:
     # Node scripts are parsed with their JS grammar; Python and shell scripts are not parsed by tree-sitter.
     scripts = {rel for rel in read if languages.language_of(rel) in languages.SCRIPT_LANGUAGES}
     tree_sitter = read - scripts
-    parsed = Parsed(tmp / "floor.manifest", findings=len(result.findings))
+    parsed = Parsed(tmp / "floor.manifest")
     parsed.skipped.update(languages.language_of(rel) or "?" for rel in scripts)
     blobs = tmp / "floor"
     blobs.mkdir()
