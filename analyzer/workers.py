@@ -182,10 +182,34 @@ class ParseSession:
         """Stop the workers; after a scan that completed, prune the cache if it has grown too large."""
         pool, self._pool = self._pool, None
         if pool is not None:
+            if not completed:
+                _release_dead_workers_lock(pool)
             pool.terminate()  # idle workers after a scan; busy ones after Ctrl-C: stop them at once either way
             pool.join()
         if completed and self.cache is not None:
             self.cache.finish()
+
+
+def _release_dead_workers_lock(pool) -> None:
+    """After Ctrl-C the workers are gone (SIGINT ends them) — and an idle one dies while it holds the lock of
+    the task queue it was waiting on. ``Pool.terminate()`` takes that lock first and would wait for it for
+    ever (one Ctrl-C in four hung so). Kill whatever worker is left, then free the lock if a dead one holds
+    it: no live process can, since only workers take it."""
+    try:
+        workers, lock = list(pool._pool), pool._inqueue._rlock
+    except AttributeError:  # another multiprocessing implementation: nothing known to release
+        return
+    for worker in workers:
+        with contextlib.suppress(OSError, ValueError):
+            worker.kill()
+    for worker in workers:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            worker.join(timeout=1)
+    if lock.acquire(block=False):
+        lock.release()
+    else:
+        with contextlib.suppress(ValueError):
+            lock.release()
 
 
 _current: contextvars.ContextVar[ParseSession | None] = contextvars.ContextVar("wp_rest_lint_parse_session", default=None)
