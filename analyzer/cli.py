@@ -472,7 +472,26 @@ def _rule(code: str) -> int:
     return 0
 
 
+def _exit_on_interrupt(_signum, _frame) -> None:
+    """Ctrl-C on the command line: one line, the parse workers killed, exit 130 at once. Unwinding through
+    a pool whose workers the same Ctrl-C has just killed can wait on a lock a dead worker held, or end in
+    an error from the pool instead of the interruption."""
+    try:
+        os.write(2, f"{PROG}: interrupted\n".encode())
+        if "multiprocessing" in sys.modules:
+            for child in sys.modules["multiprocessing"].active_children():
+                child.kill()
+    finally:
+        os._exit(130)
+
+
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:  # the command line itself (tests call main() with arguments and keep Python's handler)
+        import signal
+
+        # A shell's background job starts with SIGINT ignored: it stays ignored.
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _exit_on_interrupt)
     argv = sys.argv[1:] if argv is None else argv
     parser = _parser()
     try:

@@ -19,6 +19,7 @@ import functools
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -77,10 +78,22 @@ def pool_threshold() -> int:
     return POOL_THRESHOLD_FORK if method == "fork" else POOL_THRESHOLD_SPAWN
 
 
-def _quiet_worker() -> None:
+def _quiet_worker(parent: int | None = None) -> None:
     """Parse workers die silently on Ctrl-C (the terminal sends SIGINT to them too); the main process
-    reports the interruption once and stops the pool."""
+    reports the interruption once and stops the pool. A Ctrl-C that came while the worker started is
+    pending (SIGINT was blocked): it ends the worker as soon as the signal is unblocked here. On Linux a
+    worker also dies with the main process: the pool replaces workers Ctrl-C killed, and a replacement
+    started just before the main process exited would otherwise live on, holding its stderr open."""
+    if parent is not None and sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the main process is already gone
+            os._exit(0)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _run_chunk(work: Work, chunk: list[tuple[int, str, bytes]]) -> list[tuple[int, bytes]]:
@@ -120,17 +133,18 @@ class ParseSession:
         if self._pool is None:
             # multiprocessing.Pool rather than ProcessPoolExecutor: terminate() stops the workers at once on
             # Ctrl-C, where the executor waits for (or hangs on) them.
-            # Workers start with SIGINT ignored (a Ctrl-C before their initializer runs would otherwise print a
-            # traceback from each); the initializer then lets the signal end them quietly.
-            try:
-                previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-            except ValueError:  # not the main thread (an embedding program): leave signals alone
-                previous = None
-            try:
-                self._pool = multiprocessing.Pool(self.jobs, initializer=_quiet_worker)
-            finally:
-                if previous is not None:
-                    signal.signal(signal.SIGINT, previous)
+            # SIGINT is blocked while the workers start (a Ctrl-C before their initializer runs would otherwise
+            # print a traceback from each); the initializer then lets it end them quietly. Blocked, not
+            # ignored: a Ctrl-C in that moment stays pending and interrupts this process as soon as the pool
+            # is up, where an ignored one was lost and the scan ran on to the end.
+            if hasattr(signal, "pthread_sigmask"):
+                previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+                try:
+                    self._pool = multiprocessing.Pool(self.jobs, initializer=_quiet_worker, initargs=(os.getpid(),))
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+            else:  # Windows: no signal masks; workers there do not get the console's Ctrl-C as a signal
+                self._pool = multiprocessing.Pool(self.jobs, initializer=_quiet_worker, initargs=(os.getpid(),))
         return self._pool
 
     def outcomes(self, files: list[tuple[str, bytes]], work: Work, report: Callable[[int, int], None]) -> list[Outcome]:
