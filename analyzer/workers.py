@@ -28,12 +28,16 @@ from analyzer import cache as cache_module
 KIB = 1024
 MIB = 1024 * KIB
 # Bytes to parse in one batch before a pool is started. Measured on 2 cores: forking two workers takes
-# about 20 ms and parsing runs at about 0.8 MB/s, so with fork a pool pays from a few hundred KB; a
-# spawned or forkserver worker imports the analyzer afresh (about 1.1 s before it parses), which a batch
-# of a few MB pays back.
+# about 20 ms, parsing PHP about 1.1 s per MB, and unpickling the facts in the parent about 40% of that (see
+# MAX_AUTO_JOBS), so two forked workers save about a fifth of a batch's parse time, more with more cores:
+# a few hundred KB pay for the start. A spawned or forkserver worker imports the analyzer afresh (about
+# 1.1 s before it parses), which a batch of a few MB pays back.
 POOL_THRESHOLD_FORK = 512 * KIB
 POOL_THRESHOLD_SPAWN = 4 * MIB
-MAX_AUTO_JOBS = 8  # the parent unpickles what every worker sends: past about 8 workers it is the bottleneck
+# The parent unpickles every outcome the workers send. For PHP that costs about 40% of parsing it (WordPress
+# core's PHP: 2.8 s of CPU to unpickle what took 6.7 s to parse; EDD's: 0.65 s for 2.2 MB), so past three or
+# four workers the parent is the bottleneck. (Browser code yields far fewer facts per byte: 0.2 s for 14 MB.)
+MAX_AUTO_JOBS = 4
 CHUNK_BYTES = 64 * KIB  # small files travel to a worker in chunks of about this size
 CHUNK_FILES = 32
 
