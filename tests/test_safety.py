@@ -12,6 +12,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from analyzer.cli import main
 from analyzer.scan import scan
 
@@ -84,19 +86,31 @@ def test_scanned_code_is_never_executed_or_imported(tmp_path: Path) -> None:
     assert new_modules == set()
 
 
-def test_the_only_file_written_is_the_output(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("cached", [False, True], ids=["no-cache", "cache"])
+def test_the_only_files_written_are_the_output_and_the_cache(tmp_path: Path, monkeypatch, cached: bool) -> None:
+    """Nothing is written into the plugin, the working directory or the home directory but the report — and,
+    unless --no-cache, entries inside the facts cache folder."""
     plugin = _booby_trapped_plugin(tmp_path)
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    cache = tmp_path / "facts-cache"
+    monkeypatch.setenv("WP_REST_LINT_CACHE_DIR", str(cache))
     output = work / "report.sarif"
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
     with audited() as events:
-        assert main(["scan", str(plugin), "--format", "sarif", "-o", str(output)]) == 1
-    assert _writes(events) == [str(output)]
+        assert main(["scan", str(plugin), "--format", "sarif", "-o", str(output), *([] if cached else ["--no-cache"])]) == 1
+    # A number is a descriptor opened earlier by name (the cache writes through tempfile.mkstemp's descriptor).
+    writes = [w for w in _writes(events) if not w.isdigit()]
+    assert [w for w in writes if not w.startswith(str(cache) + os.sep)] == [str(output)]
     after = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
-    assert sorted(set(after) - set(before)) == [Path("cwd/report.sarif")]
+    new = sorted(set(after) - set(before))
+    assert [p for p in new if p.parts[0] != "facts-cache"] == [Path("cwd/report.sarif")]
+    if cached:
+        assert any(p.suffix == ".pickle" or p.is_file() for p in cache.rglob("*") if p.is_file()), "no cache entry written"
+    else:
+        assert not cache.exists()
 
 
 def test_reported_paths_resolve_inside_the_scan_root(tmp_path: Path) -> None:
