@@ -180,6 +180,10 @@ def facts_of(rel: str, data: bytes) -> tuple[ir.PhpFacts | js_ir.JsFacts | None,
     except UnicodeDecodeError as error:
         notices.append(f"not valid UTF-8 (first bad byte at offset {error.start}): read leniently")
     language = languages.language_of(rel) or "php"
+    # Extraction allocates a great many small objects that all live on: the cyclic collector would walk the
+    # growing heap again and again and free nothing. It is off while one file is extracted.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         if language == "php":
             facts = PhpParser().facts(SourceFile(rel, data))
@@ -187,6 +191,9 @@ def facts_of(rel: str, data: bytes) -> tuple[ir.PhpFacts | js_ir.JsFacts | None,
             facts = js_extract.parse(SourceFile(rel, data), language)
     except Exception as error:  # one odd file must not cost the findings of every other file
         return None, [f"could not analyse this file ({type(error).__name__}: {error})"]
+    finally:
+        if collecting:
+            gc.enable()
     if facts.too_deep:
         depth = MAX_DEPTH if language == "php" else js_extract.MAX_DEPTH
         notices.append(f"nested deeper than {depth} levels: the deeper part is not analysed")
@@ -538,13 +545,4 @@ def scan(paths: list[Path], options: ScanOptions | None = None, progress: Progre
     """
     from analyzer.project import scan_project
 
-    # A scan builds a large heap of small objects (facts, values) that live until it ends: Python's cyclic
-    # collector would walk it again and again (a fifth of the time on big plugins) and find little to free.
-    # It is off while the scan runs; reference counting still frees what is dropped.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return scan_project(paths, options, progress)
-    finally:
-        if collecting:
-            gc.enable()
+    return scan_project(paths, options, progress)
