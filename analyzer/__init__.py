@@ -1,6 +1,6 @@
 """wp-rest-lint: find WordPress REST API authentication mistakes in plugin source code."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 # The project's home: SARIF tool.driver.informationUri.
 INFORMATION_URI = "https://github.com/wp-rest-lint/wp-rest-lint"
