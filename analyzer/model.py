@@ -236,10 +236,6 @@ class PluginModel:
                 lines.update((r.span.path, r.span.line) for r in f.callback.function.returns)
         return lines
 
-    def demands(self) -> set[tuple[str, str]]:
-        """Everything :meth:`server_demands` and the client-side joins (``ClientModel.demands``) ask for."""
-        return self.server_demands(callbacks=True) | self.client.demands()
-
     def server_demands(self, callbacks: bool = True) -> set[tuple[str, str]]:
         """What files not parsed yet may hold that would change the answer (demand-driven parsing):
 
@@ -252,7 +248,7 @@ class PluginModel:
         - ``("mention", name)``: files naming an option or constant a route's credential check compares with
           (they may print it to every visitor, which makes it no secret);
         - and the writes of an option or transient a permission callback returns (see ``stores.demands``).
-        Names are lower-cased short names. ``callbacks=False`` leaves out what following the write routes'
+        The client side asks for its own (``ClientModel.demands``). Names are lower-cased short names. ``callbacks=False`` leaves out what following the write routes'
         callbacks asks for (the expensive part: a caller asks for it once the rest is answered).
         """
         stored = stores.demands(self)  # first: resolving the keys notes the constants not found yet

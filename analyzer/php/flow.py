@@ -111,11 +111,7 @@ def same(a: ir.Expr | None, b: ir.Expr | None) -> bool:
     return True
 
 
-def root_variable(target: ir.Expr) -> str | None:
-    """``$a`` for ``$a``, ``$a['k'][]`` and ``$a->b``."""
-    while isinstance(target, (ir.Sub, ir.Prop)):
-        target = target.base if isinstance(target, ir.Sub) else target.obj
-    return target.name if isinstance(target, ir.Var) else None
+root_variable = ir.root_variable  # ``$a`` for ``$a``, ``$a['k'][]`` and ``$a->b``
 
 
 def assigned_values(fn: ir.FunctionFact, name: str) -> list[ir.Expr]:

@@ -290,13 +290,11 @@ class FunctionFact:
             by_root: dict[str, list] = {}
             last: dict[str, Expr] = {}
             for assign in self.assignments:
-                target = assign.target
-                while isinstance(target, (Sub, Prop)):
-                    target = target.base if isinstance(target, Sub) else target.obj
-                if isinstance(target, Var):
-                    by_root.setdefault(target.name, []).append(assign.value)
-                    if assign.target is target:
-                        last[target.name] = assign.value
+                name = root_variable(assign.target)
+                if name is not None:
+                    by_root.setdefault(name, []).append(assign.value)
+                    if isinstance(assign.target, Var):
+                        last[name] = assign.value
             object.__setattr__(self, "_assigned", ({k: tuple(v) for k, v in by_root.items()}, last))
         return self._assigned
 
@@ -396,3 +394,10 @@ class PhpFacts:
     suppressions: tuple = ()  # wp-rest-lint: ignore … comments (analyzer.suppressions.Suppression)
     outputs: tuple[Output, ...] = ()
     forms: tuple[FormRange, ...] = ()
+
+
+def root_variable(target: Expr) -> str | None:
+    """``$a`` for ``$a``, ``$a['k'][]`` and ``$a->b``."""
+    while isinstance(target, (Sub, Prop)):
+        target = target.base if isinstance(target, Sub) else target.obj
+    return target.name if isinstance(target, Var) else None
